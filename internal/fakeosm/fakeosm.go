@@ -1,0 +1,259 @@
+// Package fakeosm is an in-process fake of the Service Ticket (OSM) API's
+// status call. Tests, the demo and the benchmark use it: it serves a table
+// of tickets, checks X-Auth-Token, records every request and can be told to
+// answer any ticket with any HTTP status, body or delay.
+package fakeosm
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// StatusPathPrefix and StatusPathSuffix frame the status call's path.
+const (
+	StatusPathPrefix = "/v2/servicerequest/cases/"
+	StatusPathSuffix = "/status"
+)
+
+// Response is a canned answer.
+type Response struct {
+	HTTPStatus int               // 0 means 200
+	Body       string            // sent as is
+	Header     map[string]string // extra response headers
+	Delay      time.Duration     // wait before answering (cut short if the client goes away)
+}
+
+// Request is what the fake saw of one request.
+type Request struct {
+	Method  string
+	Path    string // the escaped path as it arrived
+	CaseID  string // the unescaped case id, when the path is a status path
+	Header  http.Header
+	Time    time.Time
+	Matched bool // whether the path was a well-formed status path
+}
+
+// Server is the fake service. Use it as an http.Handler, usually behind
+// httptest.NewServer. The zero value is not usable; call New.
+type Server struct {
+	mu        sync.Mutex
+	tickets   map[string]int
+	tokens    map[string]bool
+	responses map[string][]Response // per case id; the last one repeats
+	requests  []Request
+	latency   time.Duration
+	prefix    string
+	requestID int
+	inFlight  int
+	peak      int
+}
+
+// New returns a fake that accepts the given tokens.
+func New(tokens ...string) *Server {
+	s := &Server{
+		tickets:   map[string]int{},
+		tokens:    map[string]bool{},
+		responses: map[string][]Response{},
+	}
+	for _, t := range tokens {
+		s.tokens[t] = true
+	}
+	return s
+}
+
+// AddToken makes the fake accept token.
+func (s *Server) AddToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens[token] = true
+}
+
+// SetStatus sets the status of a ticket, creating it.
+func (s *Server) SetStatus(caseID string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tickets[caseID] = status
+}
+
+// DeleteTicket removes a ticket: it is then answered with OSM.01010015.
+func (s *Server) DeleteTicket(caseID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.tickets, caseID)
+}
+
+// SetResponses makes the fake answer caseID with the given responses, one
+// per request in order; the last one then repeats. No responses clears the
+// override.
+func (s *Server) SetResponses(caseID string, rs ...Response) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(rs) == 0 {
+		delete(s.responses, caseID)
+		return
+	}
+	s.responses[caseID] = append([]Response(nil), rs...)
+}
+
+// SetLatency delays every answer by d.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// SetPathPrefix makes the fake serve the API below prefix (e.g. "/osm").
+func (s *Server) SetPathPrefix(prefix string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prefix = strings.TrimRight(prefix, "/")
+}
+
+// Requests returns a copy of every request seen so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// RequestCount returns how many requests were seen for caseID ("" for all).
+func (s *Server) RequestCount(caseID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if caseID == "" {
+		return len(s.requests)
+	}
+	n := 0
+	for _, r := range s.requests {
+		if r.CaseID == caseID {
+			n++
+		}
+	}
+	return n
+}
+
+// PeakInFlight returns the largest number of requests served at once.
+func (s *Server) PeakInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peak
+}
+
+// Reset forgets the recorded requests and the in-flight peak.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+	s.peak = s.inFlight
+}
+
+// Error bodies in the shapes the gateway and the service use.
+func errorBody(code, msg string) string {
+	b, _ := json.Marshal(map[string]string{"error_code": code, "error_msg": msg})
+	return string(b)
+}
+
+// ServeHTTP implements the status call.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	caseID, matched := s.parsePath(r.URL.EscapedPath())
+	s.mu.Lock()
+	s.requestID++
+	reqID := fmt.Sprintf("fake-%06d", s.requestID)
+	s.requests = append(s.requests, Request{
+		Method: r.Method, Path: r.URL.EscapedPath(), CaseID: caseID,
+		Header: r.Header.Clone(), Time: time.Now(), Matched: matched,
+	})
+	s.inFlight++
+	if s.inFlight > s.peak {
+		s.peak = s.inFlight
+	}
+	latency := s.latency
+	authorized := s.tokens[r.Header.Get("X-Auth-Token")]
+	status, exists := s.tickets[caseID]
+	var canned *Response
+	if q := s.responses[caseID]; matched && len(q) > 0 {
+		c := q[0]
+		canned = &c
+		if len(q) > 1 {
+			s.responses[caseID] = q[1:]
+		}
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
+
+	w.Header().Set("X-Request-Id", reqID)
+	if canned != nil {
+		latency += canned.Delay
+	}
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	switch {
+	case !matched:
+		writeJSON(w, http.StatusNotFound, errorBody("APIGW.0101", "The API does not exist or has not been published in the environment"))
+	case r.Method != http.MethodGet:
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody("APIGW.0201", "Method not allowed"))
+	case canned != nil:
+		for k, v := range canned.Header {
+			w.Header().Set(k, v)
+		}
+		code := canned.HTTPStatus
+		if code == 0 {
+			code = http.StatusOK
+		}
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		}
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte(canned.Body))
+	case !authorized:
+		writeJSON(w, http.StatusUnauthorized, errorBody("APIGW.0301", "Incorrect IAM authentication information: verify token failed"))
+	case !exists:
+		// The service reports a missing ticket with HTTP 200.
+		writeJSON(w, http.StatusOK, errorBody("OSM.01010015", "This case does not exist"))
+	default:
+		writeJSON(w, http.StatusOK, fmt.Sprintf(`{"status":%d}`, status))
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, body string) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte(body))
+}
+
+// parsePath extracts the case id from an escaped status path. The id must
+// be exactly one escaped segment.
+func (s *Server) parsePath(escaped string) (string, bool) {
+	s.mu.Lock()
+	prefix := s.prefix
+	s.mu.Unlock()
+	rest, ok := strings.CutPrefix(escaped, prefix+StatusPathPrefix)
+	if !ok {
+		return "", false
+	}
+	seg, ok := strings.CutSuffix(rest, StatusPathSuffix)
+	if !ok || seg == "" || strings.Contains(seg, "/") {
+		return "", false
+	}
+	id, err := url.PathUnescape(seg)
+	if err != nil {
+		return "", false
+	}
+	return id, true
+}

@@ -1,0 +1,348 @@
+// Package osm is a client for the Huawei Cloud Service Ticket (OSM) API.
+//
+// It knows what goes on the wire and nothing about Terraform: request
+// building, authentication, error decoding and the status catalogue.
+package osm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// MaxBodyBytes is the largest response body the client reads (1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// snippetBytes is how much of an unexpected body an error quotes.
+const snippetBytes = 200
+
+// Header names the service uses.
+const (
+	HeaderAuthToken = "X-Auth-Token"
+	HeaderLanguage  = "X-Language"
+	HeaderTimeZone  = "X-Time-Zone"
+	HeaderRequestID = "X-Request-Id"
+)
+
+// Authenticator adds credentials to a request. Implementations must never
+// log or return a secret value in an error.
+type Authenticator interface {
+	Authenticate(ctx context.Context, req *http.Request) error
+}
+
+// TokenAuth authenticates with a fixed IAM token sent as X-Auth-Token.
+type TokenAuth struct{ token string }
+
+// NewTokenAuth validates token and returns an Authenticator for it.
+func NewTokenAuth(token string) (*TokenAuth, error) {
+	if err := ValidateHeaderValue(token, TokenMaxLength); err != nil {
+		return nil, fmt.Errorf("token %w", err)
+	}
+	return &TokenAuth{token: token}, nil
+}
+
+// Authenticate sets the X-Auth-Token header.
+func (a *TokenAuth) Authenticate(_ context.Context, req *http.Request) error {
+	req.Header.Set(HeaderAuthToken, a.token)
+	return nil
+}
+
+// Level is the severity of a log line.
+type Level int
+
+// Log levels the client uses.
+const (
+	LevelDebug Level = iota
+	LevelInfo
+	LevelWarn
+)
+
+// Logger receives the client's structured log lines. Fields never hold a
+// header value.
+type Logger interface {
+	Log(ctx context.Context, level Level, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Log(context.Context, Level, string, map[string]any) {}
+
+// Config configures a Client.
+type Config struct {
+	// Endpoint is the base URL, e.g. https://osm.cn-south-1.myhuaweicloud.com.
+	// A path prefix and a trailing slash are allowed.
+	Endpoint string
+	// Auth adds credentials to each request. Required.
+	Auth Authenticator
+	// Language and TimeZone are the default X-Language and X-Time-Zone
+	// values; empty means the service defaults, sent explicitly.
+	Language string
+	TimeZone string
+	// UserAgent is sent as User-Agent when not empty.
+	UserAgent string
+	// HTTPClient sends the requests; nil means a new client with keep-alive.
+	HTTPClient *http.Client
+	// Logger receives one line per attempt; nil discards.
+	Logger Logger
+}
+
+// Client calls the OSM API. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	auth      Authenticator
+	language  string
+	timeZone  string
+	userAgent string
+	http      *http.Client
+	log       Logger
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %w", err)
+	}
+	if cfg.Auth == nil {
+		return nil, errors.New("no credentials configured")
+	}
+	c := &Client{
+		base:      base,
+		auth:      cfg.Auth,
+		language:  cfg.Language,
+		timeZone:  cfg.TimeZone,
+		userAgent: cfg.UserAgent,
+		http:      cfg.HTTPClient,
+		log:       cfg.Logger,
+	}
+	if c.language == "" {
+		c.language = DefaultLanguage
+	}
+	if c.timeZone == "" {
+		c.timeZone = DefaultTimeZone
+	}
+	if err := ValidateHeaderValue(c.language, LanguageMaxLength); err != nil {
+		return nil, fmt.Errorf("language %w", err)
+	}
+	if err := ValidateHeaderValue(c.timeZone, TimeZoneMaxLength); err != nil {
+		return nil, fmt.Errorf("time zone %w", err)
+	}
+	if err := ValidateHeaderValue(c.userAgent+"x", 1024); err != nil {
+		return nil, fmt.Errorf("user agent %w", err)
+	}
+	if c.http == nil {
+		c.http = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	if c.log == nil {
+		c.log = nopLogger{}
+	}
+	return c, nil
+}
+
+// Endpoint returns the normalised base URL.
+func (c *Client) Endpoint() string { return c.base.String() }
+
+// RequestOptions overrides the client's defaults for one call.
+type RequestOptions struct {
+	Language string // empty: the client's default
+	TimeZone string // empty: the client's default
+}
+
+// StatusPath returns the escaped request path for caseID, below the
+// endpoint's path prefix: /v2/servicerequest/cases/{case_id}/status with the
+// id escaped into exactly one segment.
+func StatusPath(caseID string) string {
+	return "/v2/servicerequest/cases/" + url.PathEscape(caseID) + "/status"
+}
+
+// NewStatusRequest builds the GET request for a case status, without
+// credentials. It refuses any input that could not go on the wire as
+// documented.
+func (c *Client) NewStatusRequest(ctx context.Context, caseID string, opts RequestOptions) (*http.Request, error) {
+	if err := ValidateCaseID(caseID); err != nil {
+		return nil, fmt.Errorf("case id %w", err)
+	}
+	lang, tz := c.language, c.timeZone
+	if opts.Language != "" {
+		if err := ValidateHeaderValue(opts.Language, LanguageMaxLength); err != nil {
+			return nil, fmt.Errorf("language %w", err)
+		}
+		lang = opts.Language
+	}
+	if opts.TimeZone != "" {
+		if err := ValidateHeaderValue(opts.TimeZone, TimeZoneMaxLength); err != nil {
+			return nil, fmt.Errorf("time zone %w", err)
+		}
+		tz = opts.TimeZone
+	}
+	u := *c.base
+	u.Path = c.base.Path + "/v2/servicerequest/cases/" + caseID + "/status"
+	u.RawPath = c.base.EscapedPath() + StatusPath(caseID)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("building request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set(HeaderLanguage, lang)
+	req.Header.Set(HeaderTimeZone, tz)
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	return req, nil
+}
+
+// CaseStatus reads the status of one service ticket with
+// GET {endpoint}/v2/servicerequest/cases/{case_id}/status.
+func (c *Client) CaseStatus(ctx context.Context, caseID string, opts RequestOptions) (Status, error) {
+	req, err := c.NewStatusRequest(ctx, caseID, opts)
+	if err != nil {
+		return 0, err
+	}
+	ans, err := c.send(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return decodeStatus(ans)
+}
+
+// answer is one HTTP response, fully read.
+type answer struct {
+	status   int
+	header   http.Header
+	body     []byte
+	tooLarge bool
+	host     string
+	attempts int
+}
+
+// send performs req once and reads its whole body (up to MaxBodyBytes).
+func (c *Client) send(ctx context.Context, req *http.Request) (*answer, error) {
+	if err := c.auth.Authenticate(ctx, req); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.transportError(ctx, req, err, 1)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	if err != nil {
+		return nil, c.transportError(ctx, req, fmt.Errorf("reading response body: %w", err), 1)
+	}
+	ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host, attempts: 1}
+	if len(body) > MaxBodyBytes {
+		ans.tooLarge = true
+		ans.body = body[:MaxBodyBytes]
+	}
+	c.log.Log(ctx, LevelDebug, "OSM API request", map[string]any{
+		"method":      req.Method,
+		"path":        req.URL.EscapedPath(),
+		"status":      resp.StatusCode,
+		"duration_ms": time.Since(start).Milliseconds(),
+		"attempt":     1,
+		"request_id":  resp.Header.Get(HeaderRequestID),
+	})
+	return ans, nil
+}
+
+func (c *Client) transportError(ctx context.Context, req *http.Request, err error, attempts int) *Error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// url.Error repeats the method and the URL; the host is reported
+		// separately and the cause is what a person needs.
+		err = ue.Err
+	}
+	kind := KindTransport
+	if ctx.Err() != nil {
+		kind, err = KindCanceled, ctx.Err()
+	}
+	return &Error{Kind: kind, Host: req.URL.Host, Err: err, Attempts: attempts}
+}
+
+// statusBody is the union of the documented success and error bodies.
+type statusBody struct {
+	Status    json.RawMessage `json:"status"`
+	ErrorCode json.RawMessage `json:"error_code"`
+	ErrorMsg  json.RawMessage `json:"error_msg"`
+}
+
+// decodeStatus turns one answer into a status or an *Error.
+func decodeStatus(a *answer) (Status, error) {
+	newErr := func(kind ErrorKind) *Error {
+		return &Error{Kind: kind, HTTPStatus: a.status, Host: a.host, Attempts: a.attempts,
+			RequestID: Sanitize(a.header.Get(HeaderRequestID), 128)}
+	}
+	unexpected := func(reason string) *Error {
+		e := newErr(KindUnexpected)
+		e.Reason = reason
+		e.Snippet = Sanitize(string(a.body), snippetBytes)
+		return e
+	}
+	if a.tooLarge {
+		return 0, unexpected(fmt.Sprintf("the response body is larger than %d bytes", MaxBodyBytes))
+	}
+	var body statusBody
+	jsonErr := json.Unmarshal(a.body, &body)
+	code, msg := rawString(body.ErrorCode), rawString(body.ErrorMsg)
+	ok2xx := a.status >= 200 && a.status < 300
+	if !ok2xx || (jsonErr == nil && code != "") {
+		e := newErr(kindFor(a.status, code))
+		e.Code = Sanitize(code, 64)
+		e.Message = Sanitize(msg, 500)
+		if jsonErr != nil || code == "" {
+			e.Snippet = Sanitize(string(a.body), snippetBytes)
+		}
+		return 0, e
+	}
+	if jsonErr != nil {
+		reason := "the response body is not JSON"
+		if ct := a.header.Get("Content-Type"); ct != "" && !isJSONContentType(ct) {
+			reason += fmt.Sprintf(" (Content-Type %q)", Sanitize(ct, 100))
+		}
+		return 0, unexpected(reason)
+	}
+	if len(body.Status) == 0 || string(body.Status) == "null" {
+		if msg != "" {
+			return 0, unexpected("the answer carries an error_msg but no error_code and no status")
+		}
+		return 0, unexpected("the response has no status")
+	}
+	var n int64
+	if err := json.Unmarshal(body.Status, &n); err != nil {
+		return 0, unexpected("the status is not an integer")
+	}
+	s := Status(n)
+	if int64(s) != n || !s.Valid() {
+		return 0, unexpected(fmt.Sprintf("the status %d is outside the documented range %d..%d", n, MinStatus, MaxStatus))
+	}
+	return s, nil
+}
+
+// rawString decodes a JSON string, or renders any other JSON value as text.
+func rawString(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s
+	}
+	return string(bytes.TrimSpace(raw))
+}
+
+func isJSONContentType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "text/json"
+}

@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
+)
+
+var (
+	_ datasource.DataSource              = (*caseStatusDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*caseStatusDataSource)(nil)
+)
+
+// NewCaseStatusDataSource returns the servicerequest_case_status data source.
+func NewCaseStatusDataSource() datasource.DataSource { return &caseStatusDataSource{} }
+
+type caseStatusDataSource struct {
+	data *providerData
+}
+
+type caseStatusModel struct {
+	CaseID     types.String `tfsdk:"case_id"`
+	Language   types.String `tfsdk:"language"`
+	TimeZone   types.String `tfsdk:"time_zone"`
+	ID         types.String `tfsdk:"id"`
+	Status     types.Int64  `tfsdk:"status"`
+	StatusName types.String `tfsdk:"status_name"`
+	Closed     types.Bool   `tfsdk:"closed"`
+}
+
+func (d *caseStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_case_status"
+}
+
+// statusTable renders the status catalogue as a markdown list for schema
+// descriptions, from the same table the client uses.
+func statusTable() string {
+	var parts []string
+	for _, s := range osm.KnownStatuses() {
+		parts = append(parts, fmt.Sprintf("`%d` %s", int(s), s.Name()))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func closedList() string {
+	var parts []string
+	for _, s := range osm.KnownStatuses() {
+		if s.Closed() {
+			parts = append(parts, fmt.Sprintf("`%d` (%s)", int(s), s.Name()))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (d *caseStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the status of one Huawei Cloud service ticket with " +
+			"`GET /v2/servicerequest/cases/{case_id}/status`. The status is read at every plan and refresh, " +
+			"so a `postcondition` or a `check` on it gates a plan on the ticket.",
+		Attributes: map[string]schema.Attribute{
+			"case_id": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("ID of the service ticket, 1 to %d characters with no control characters. "+
+					"It is sent path-escaped as one segment of the request path.", osm.CaseIDMaxLength),
+				Required:   true,
+				Validators: []validator.String{caseID()},
+			},
+			"language": schema.StringAttribute{
+				MarkdownDescription: "Overrides the provider's `language` (`X-Language` header) for this ticket. " +
+					fmt.Sprintf("1 to %d characters.", osm.LanguageMaxLength),
+				Optional:   true,
+				Validators: []validator.String{headerValue(osm.LanguageMaxLength)},
+			},
+			"time_zone": schema.StringAttribute{
+				MarkdownDescription: "Overrides the provider's `time_zone` (`X-Time-Zone` header) for this ticket. " +
+					fmt.Sprintf("1 to %d characters.", osm.TimeZoneMaxLength),
+				Optional:   true,
+				Validators: []validator.String{headerValue(osm.TimeZoneMaxLength)},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The case ID.",
+				Computed:            true,
+			},
+			"status": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The status number as the service returned it, %d to %d: %s. "+
+					"Other values in range are legal and kept as they are.", osm.MinStatus, osm.MaxStatus, statusTable()),
+				Computed: true,
+			},
+			"status_name": schema.StringAttribute{
+				MarkdownDescription: "English label of `status` (`" + osm.UnknownStatusName + "` for a value with no documented meaning).",
+				Computed:            true,
+			},
+			"closed": schema.BoolAttribute{
+				MarkdownDescription: "Whether the status is terminal, so the ticket will not move again on its own: " + closedList() + ".",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (d *caseStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Data Source Configure Type",
+			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m caseStatusModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured",
+			"The servicerequest provider was not configured before reading data. Please report this issue to the provider developers.")
+		return
+	}
+	id := m.CaseID.ValueString()
+	status, err := d.data.client.CaseStatus(ctx, id, osm.RequestOptions{
+		Language: m.Language.ValueString(),
+		TimeZone: m.TimeZone.ValueString(),
+	})
+	if err != nil {
+		summary, detail := describeError(err, id)
+		if osm.IsKind(err, osm.KindCaseNotFound) {
+			resp.Diagnostics.AddAttributeError(path.Root("case_id"), summary, detail)
+		} else {
+			resp.Diagnostics.AddError(summary, detail)
+		}
+		return
+	}
+	m.ID = types.StringValue(id)
+	m.Status = types.Int64Value(int64(status))
+	m.StatusName = types.StringValue(status.Name())
+	m.Closed = types.BoolValue(status.Closed())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

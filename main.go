@@ -1,0 +1,33 @@
+// Command terraform-provider-servicerequest serves the servicerequest
+// Terraform provider.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/provider"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/osm-tools/servicerequest"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: Address,
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}
