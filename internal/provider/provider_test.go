@@ -1,0 +1,101 @@
+package provider_test
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/provider"
+)
+
+const testToken = "test-token-0123456789-SECRET"
+
+// providerFactories serves the provider in process to real Terraform.
+var providerFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"servicerequest": providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// envVars are every environment variable the provider reads.
+var envVars = []string{
+	provider.EnvAuthToken, provider.EnvOSAuthToken, provider.EnvLanguage,
+	provider.EnvTimeZone, provider.EnvEndpoint,
+}
+
+// clearEnv makes a test independent of the developer's environment.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, e := range envVars {
+		t.Setenv(e, "")
+		os.Unsetenv(e)
+	}
+}
+
+// newFake starts the fake service on a free loopback port with a few
+// tickets, accepting testToken.
+func newFake(t *testing.T) (*fakeosm.Server, string) {
+	t.Helper()
+	clearEnv(t)
+	f := fakeosm.New(testToken)
+	for id, s := range map[string]int{
+		"CS-TODO": 0, "CS-PROCESSING": 1, "CS-CONFIRM": 2, "CS-DONE": 3, "CS-CANCELED": 4,
+		"CS-PAUSED": 5, "CS-INVALID": 12, "CS-DELETED": 13, "CS-FEEDBACK": 17, "CS-ODD": 9,
+	} {
+		f.SetStatus(id, s)
+	}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv.URL
+}
+
+// providerBlock configures the provider against the fake, plus extra lines.
+func providerBlock(endpoint string, extra ...string) string {
+	return fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = %q\n  token    = %q\n  %s\n}\n",
+		endpoint, testToken, strings.Join(extra, "\n  "))
+}
+
+// readExample returns the HCL of a file under examples/.
+func readExample(t *testing.T, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// errRe compiles an ExpectError pattern in which every space also matches
+// the line breaks Terraform wraps diagnostics with.
+func errRe(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// getenvOrSkip returns an environment variable, skipping the test (a live
+// acceptance test) when it is unset or TF_ACC is not set.
+func getenvOrSkip(t *testing.T, name string) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("live acceptance test: set TF_ACC=1, HW_AUTH_TOKEN and SERVICEREQUEST_TEST_CASE_ID to run it")
+	}
+	v := os.Getenv(name)
+	if v == "" {
+		t.Skipf("live acceptance test: %s is not set", name)
+	}
+	return v
+}
+
+// httptestDeadURL returns a loopback URL where nothing listens.
+func httptestDeadURL(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(nil)
+	url := srv.URL
+	srv.Close()
+	return url
+}
