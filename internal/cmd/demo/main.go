@@ -1,0 +1,28 @@
+// Command demo is what `make demo` runs: it reads the demo tickets through
+// the real provider and the real Terraform CLI against the fake service.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/demo"
+)
+
+func main() {
+	var o demo.Options
+	flag.StringVar(&o.Provider, "provider", "", "provider binary (default: build one)")
+	flag.StringVar(&o.Terraform, "terraform", "", "terraform executable (default: terraform on PATH)")
+	flag.BoolVar(&o.NoColor, "no-color", false, "disable colour in terraform's output")
+	flag.Parse()
+	o.Stdout, o.Stderr = os.Stdout, os.Stderr
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := demo.Run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,131 @@
+// Package tfrun runs the real provider binary under the real Terraform CLI,
+// the way a user does with dev_overrides: no registry, no terraform init.
+// The demo, the log-leak tests and the benchmark share it.
+package tfrun
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// ProviderAddress is the registry address the provider is served under.
+const ProviderAddress = "registry.terraform.io/osm-tools/servicerequest"
+
+// BinaryName is the provider executable's name.
+const BinaryName = "terraform-provider-servicerequest"
+
+// ModuleRoot finds the repository root (the directory holding go.mod) from
+// the current directory upwards.
+func ModuleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the current directory")
+		}
+		dir = parent
+	}
+}
+
+// BuildProvider builds the provider from the module root into outDir and
+// returns the binary's path.
+func BuildProvider(ctx context.Context, outDir, version string) (string, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(outDir, BinaryName)
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-ldflags", "-X main.version="+version, "-o", bin, ".")
+	cmd.Dir = root
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build: %w\n%s", err, out.String())
+	}
+	return bin, nil
+}
+
+// WriteCLIConfig writes a Terraform CLI configuration that serves the
+// provider at ProviderAddress from providerDir (plus any extra addresses
+// mapped to their directories) and returns its path.
+func WriteCLIConfig(dir, providerDir string, extra map[string]string) (string, error) {
+	var b strings.Builder
+	b.WriteString("provider_installation {\n  dev_overrides {\n")
+	fmt.Fprintf(&b, "    %q = %q\n", ProviderAddress, providerDir)
+	for addr, d := range extra {
+		fmt.Fprintf(&b, "    %q = %q\n", addr, d)
+	}
+	b.WriteString("  }\n  direct {}\n}\n")
+	path := filepath.Join(dir, "terraformrc")
+	return path, os.WriteFile(path, []byte(b.String()), 0o600)
+}
+
+// Runner runs terraform in one working directory.
+type Runner struct {
+	Terraform     string   // the terraform executable; "" means "terraform" on PATH
+	Dir           string   // the working directory with the .tf files
+	CLIConfigFile string   // TF_CLI_CONFIG_FILE
+	Env           []string // extra KEY=VALUE pairs
+	Stdout        io.Writer
+	Stderr        io.Writer
+}
+
+// Run runs terraform with args. Output goes to the runner's writers.
+func (r *Runner) Run(ctx context.Context, args ...string) error {
+	tf := r.Terraform
+	if tf == "" {
+		tf = "terraform"
+	}
+	cmd := exec.CommandContext(ctx, tf, args...)
+	cmd.Dir = r.Dir
+	cmd.Env = append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+r.CLIConfigFile,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"TF_INPUT=0",
+	)
+	cmd.Env = append(cmd.Env, r.Env...)
+	cmd.Stdout, cmd.Stderr = r.Stdout, r.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// CopyTF copies the .tf files of srcDir into dstDir.
+func CopyTF(srcDir, dstDir string) error {
+	matches, err := filepath.Glob(filepath.Join(srcDir, "*.tf"))
+	if err != nil {
+		return err
+	}
+	if len(matches) == 0 {
+		return fmt.Errorf("no .tf files in %s", srcDir)
+	}
+	for _, m := range matches {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dstDir, filepath.Base(m)), b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
