@@ -1,0 +1,118 @@
+package provider_test
+
+import (
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// exercisedExamples lists every file under examples/ and the test that runs
+// it, so the docs cannot show HCL that does not work.
+// TestExamples_allExercised fails when a new example is not listed here.
+var exercisedExamples = map[string]string{
+	"provider/provider.tf": "TestAccExamples_dataSource",
+	"data-sources/servicerequest_case_status/data-source.tf":   "TestAccExamples_dataSource",
+	"data-sources/servicerequest_case_status/postcondition.tf": "TestAccExamples_postcondition",
+	"data-sources/servicerequest_case_status/check.tf":         "TestAccExamples_check",
+	"demo/main.tf":     "internal/demo TestRun",
+	"demo/versions.tf": "internal/demo TestRun",
+}
+
+func TestExamples_allExercised(t *testing.T) {
+	root := filepath.Join("..", "..", "examples")
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if strings.HasSuffix(rel, ".tf") {
+			if _, ok := exercisedExamples[rel]; !ok {
+				t.Errorf("examples/%s is not exercised by any test: add a test and list it in exercisedExamples", rel)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// useFakeFromEnv points the provider at the fake through the environment,
+// the way the examples expect a user to pass the token.
+func useFakeFromEnv(t *testing.T, url string) {
+	t.Setenv("HW_OSM_ENDPOINT", url)
+	t.Setenv("HW_AUTH_TOKEN", testToken)
+}
+
+func TestAccExamples_dataSource(t *testing.T) {
+	f, url := newFake(t)
+	f.SetStatus("CS20261130000001", 3)
+	useFakeFromEnv(t, url)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{{
+			Config: readExample(t, "provider/provider.tf") + readExample(t, "data-sources/servicerequest_case_status/data-source.tf"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("upgrade_ticket", knownvalue.StringExact("CS20261130000001 is Completed")),
+			},
+			Check: expectHeaders(f, "CS20261130000001", "en-us", "GMT+8"),
+		}},
+	})
+}
+
+func TestAccExamples_postcondition(t *testing.T) {
+	f, url := newFake(t)
+	useFakeFromEnv(t, url)
+	cfg := readExample(t, "data-sources/servicerequest_case_status/postcondition.tf")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { f.SetStatus("CS20261130000002", 1) },
+				Config:      cfg,
+				ExpectError: errRe(`Ticket CS20261130000002 is Processing; the cut-over waits until it is Completed`),
+			},
+			{
+				PreConfig: func() { f.SetStatus("CS20261130000002", 3) },
+				Config:    cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.servicerequest_case_status.change_approval", tfjsonpath.New("status_name"), knownvalue.StringExact("Completed")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccExamples_check(t *testing.T) {
+	f, url := newFake(t)
+	useFakeFromEnv(t, url)
+	cfg := readExample(t, "data-sources/servicerequest_case_status/check.tf")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{
+				// An open ticket only warns: the plan and apply succeed.
+				PreConfig: func() { f.SetStatus("CS20261130000003", 17) },
+				Config:    cfg,
+				// A data source scoped to a check block is read again at
+				// every apply, so the plan is never empty.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:          func() { f.SetStatus("CS20261130000003", 3) },
+				Config:             cfg,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+	if f.RequestCount("CS20261130000003") == 0 {
+		t.Fatal("the check block's data source never reached the fake")
+	}
+}
