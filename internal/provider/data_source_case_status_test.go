@@ -403,3 +403,30 @@ func TestAccCaseStatusDataSource_live(t *testing.T) {
 		}},
 	})
 }
+
+func TestAccCaseStatusDataSource_unknownProviderConfiguration(t *testing.T) {
+	f, url := newFake(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = "from-a-resource"
+}
+
+provider "servicerequest" {
+  endpoint = %q
+  token    = terraform_data.token.output
+}
+
+data "servicerequest_case_status" "t" {
+  case_id = "CS-DONE"
+}
+`, url),
+			ExpectError: errRe(`Unknown token value.*only known after apply`),
+		}},
+	})
+	if n := f.RequestCount(""); n != 0 {
+		t.Fatalf("the fake saw %d requests", n)
+	}
+}

@@ -167,10 +167,7 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	}
 	language, languageSrc := setting(cfg.Language, osm.DefaultLanguage, EnvLanguage)
 	timeZone, timeZoneSrc := setting(cfg.TimeZone, osm.DefaultTimeZone, EnvTimeZone)
-	endpoint, endpointSrc := setting(cfg.Endpoint, DefaultEndpoint, EnvEndpoint)
-	if cfg.Endpoint.IsNull() && !cfg.Site.IsNull() {
-		endpoint, endpointSrc = siteEndpoints[cfg.Site.ValueString()], "attribute"
-	}
+	endpoint, endpointSrc := resolveEndpoint(cfg)
 
 	checkSetting(&resp.Diagnostics, "token", tokenSrc, func() error { return osm.ValidateHeaderValue(token, osm.TokenMaxLength) })
 	checkSetting(&resp.Diagnostics, "language", languageSrc, func() error { return osm.ValidateHeaderValue(language, osm.LanguageMaxLength) })
@@ -200,6 +197,15 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	}
 	data := &providerData{client: client}
 	resp.DataSourceData = data
+}
+
+// resolveEndpoint picks the base URL: the endpoint attribute, else the site
+// attribute's documented host, else HW_OSM_ENDPOINT, else the China site.
+func resolveEndpoint(cfg providerModel) (endpoint, source string) {
+	if cfg.Endpoint.IsNull() && !cfg.Site.IsNull() {
+		return siteEndpoints[cfg.Site.ValueString()], "attribute"
+	}
+	return setting(cfg.Endpoint, DefaultEndpoint, EnvEndpoint)
 }
 
 // checkSetting reports a value that the schema validators could not see

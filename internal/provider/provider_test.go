@@ -72,9 +72,9 @@ func readExample(t *testing.T, rel string) string {
 }
 
 // errRe compiles an ExpectError pattern in which every space also matches
-// the line breaks Terraform wraps diagnostics with.
+// the line breaks Terraform wraps diagnostics with, and "." matches them too.
 func errRe(pattern string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
 }
 
 // getenvOrSkip returns an environment variable, skipping the test (a live
