@@ -88,6 +88,12 @@ func waitErr(t *testing.T, err error, reason osm.WaitReason) *osm.WaitError {
 	return we
 }
 
+// requireReason is waitErr for a test that needs nothing more.
+func requireReason(t *testing.T, err error, reason osm.WaitReason) {
+	t.Helper()
+	_ = waitErr(t, err, reason)
+}
+
 func TestWait_returnsWhenTheTargetArrives(t *testing.T) {
 	clock := newFakeClock()
 	poll, n := script(statuses(0, 1, 2, 3)...)
@@ -275,7 +281,7 @@ func TestWait_aCanceledContextStopsBeforeAnyPoll(t *testing.T) {
 	cancel()
 	poll, n := script(statuses(1)...)
 	_, err := osm.Wait(ctx, poll, newFakeClock().options([]osm.Status{3}, time.Second, time.Hour))
-	waitErr(t, err, osm.WaitCanceled)
+	requireReason(t, err, osm.WaitCanceled)
 	if *n != 0 || !errors.Is(err, context.Canceled) {
 		t.Fatalf("%d polls, %v", *n, err)
 	}
@@ -463,7 +469,7 @@ func TestClient_WaitForStatus_timeoutMessageNamesEverything(t *testing.T) {
 	clock := newFakeClock()
 	_, err := c.WaitForStatus(context.Background(), "CS-STUCK", osm.RequestOptions{},
 		clock.options([]osm.Status{3, 2}, 30*time.Second, 5*time.Minute))
-	waitErr(t, err, osm.WaitTimedOut)
+	requireReason(t, err, osm.WaitTimedOut)
 	want := `timed out after 5m0s and 10 polls waiting for case "CS-STUCK" to reach 2 (To be confirmed) or 3 (Completed); ` +
 		`the last status seen was 17 (Pending feedback)`
 	if err.Error() != want {
@@ -478,7 +484,7 @@ func TestClient_WaitForStatus_stopsOnATicketThatDisappears(t *testing.T) {
 	o := clock.options([]osm.Status{3}, time.Second, time.Hour)
 	o.OnPoll = func(osm.Poll) { f.DeleteTicket("CS-GONE") }
 	_, err := c.WaitForStatus(context.Background(), "CS-GONE", osm.RequestOptions{}, o)
-	waitErr(t, err, osm.WaitFailed)
+	requireReason(t, err, osm.WaitFailed)
 	if !osm.IsKind(err, osm.KindCaseNotFound) || f.RequestCount("CS-GONE") != 2 {
 		t.Fatalf("%v after %d requests", err, f.RequestCount("CS-GONE"))
 	}
