@@ -9,7 +9,7 @@ import (
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 )
 
-func get(t *testing.T, url, token string) (int, string) {
+func getStatus(t *testing.T, url, token string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
@@ -36,11 +36,11 @@ func TestSetStatusSequence_oneStatusPerRequestThenTheLastStays(t *testing.T) {
 		t.Fatalf("SequenceRemaining = %d, want 3", n)
 	}
 	// An unauthorized request is answered 401 and does not advance.
-	if code, _ := get(t, url, "wrong"); code != http.StatusUnauthorized {
+	if code, _ := getStatus(t, url, "wrong"); code != http.StatusUnauthorized {
 		t.Fatalf("wrong token: HTTP %d", code)
 	}
 	for i, want := range []string{`{"status":0}`, `{"status":1}`, `{"status":3}`, `{"status":3}`, `{"status":3}`} {
-		if code, body := get(t, url, "tok"); code != 200 || body != want {
+		if code, body := getStatus(t, url, "tok"); code != 200 || body != want {
 			t.Fatalf("request %d: HTTP %d %s, want %s", i+1, code, body, want)
 		}
 	}
@@ -57,19 +57,19 @@ func TestSetStatusSequence_cannedResponsesTakePrecedence(t *testing.T) {
 
 	f.SetStatusSequence("CS-2", 1, 3)
 	f.SetResponses("CS-2", fakeosm.Response{HTTPStatus: 503, Body: `{"error_code":"OSM.0004","error_msg":"down"}`})
-	if code, _ := get(t, url, "tok"); code != 503 {
+	if code, _ := getStatus(t, url, "tok"); code != 503 {
 		t.Fatalf("canned answer: HTTP %d, want 503", code)
 	}
 	f.SetResponses("CS-2")
 	for i, want := range []string{`{"status":1}`, `{"status":3}`} {
-		if _, body := get(t, url, "tok"); body != want {
+		if _, body := getStatus(t, url, "tok"); body != want {
 			t.Fatalf("request %d after the canned answer: %s, want %s", i+1, body, want)
 		}
 	}
 	// No statuses clears a pending sequence.
 	f.SetStatusSequence("CS-2", 0, 1)
 	f.SetStatusSequence("CS-2")
-	if _, body := get(t, url, "tok"); body != `{"status":3}` {
+	if _, body := getStatus(t, url, "tok"); body != `{"status":3}` {
 		t.Fatalf("after clearing: %s, want the ticket unchanged", body)
 	}
 }
