@@ -45,6 +45,7 @@ type Server struct {
 	tickets   map[string]int
 	tokens    map[string]bool
 	responses map[string][]Response // per case id; the last one repeats
+	sequences map[string][]int      // per case id: statuses still to serve (sequence.go)
 	requests  []Request
 	latency   time.Duration
 	prefix    string
@@ -174,6 +175,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	latency := s.latency
 	authorized := s.tokens[r.Header.Get("X-Auth-Token")]
+	s.stepSequence(caseID, matched && r.Method == http.MethodGet, authorized)
 	status, exists := s.tickets[caseID]
 	var canned *Response
 	if q := s.responses[caseID]; matched && len(q) > 0 {

@@ -34,6 +34,8 @@ type caseStatusModel struct {
 	Status     types.Int64  `tfsdk:"status"`
 	StatusName types.String `tfsdk:"status_name"`
 	Closed     types.Bool   `tfsdk:"closed"`
+
+	caseStatusWaitModel // wait_for_statuses, poll_interval, timeouts: data_source_case_status_wait.go
 }
 
 func (d *caseStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -60,7 +62,7 @@ func closedList() string {
 	return strings.Join(parts, ", ")
 }
 
-func (d *caseStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *caseStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the status of one Huawei Cloud service ticket with " +
 			"`GET /v2/servicerequest/cases/{case_id}/status`. The status is read at every plan and refresh, " +
@@ -103,6 +105,8 @@ func (d *caseStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			},
 		},
 	}
+	// Waiting for a status: data_source_case_status_wait.go.
+	addWaitSchema(ctx, &resp.Schema)
 }
 
 func (d *caseStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -130,10 +134,15 @@ func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return
 	}
 	id := m.CaseID.ValueString()
-	status, err := d.data.client.CaseStatus(ctx, id, osm.RequestOptions{
+	// Reading once, or polling until wait_for_statuses: data_source_case_status_wait.go.
+	// The outcomes of a wait arrive as diagnostics; err is a single read's.
+	status, err := d.fetchStatus(ctx, &m, id, osm.RequestOptions{
 		Language: m.Language.ValueString(),
 		TimeZone: m.TimeZone.ValueString(),
-	})
+	}, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if err != nil {
 		summary, detail := describeError(err, id)
 		if osm.IsKind(err, osm.KindCaseNotFound) {

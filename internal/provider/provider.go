@@ -230,4 +230,6 @@ func (p *servicerequestProvider) DataSources(context.Context) []func() datasourc
 	return []func() datasource.DataSource{NewCaseStatusDataSource}
 }
 
-func (p *servicerequestProvider) Functions(context.Context) []func() function.Function { return nil }
+func (p *servicerequestProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{NewStatusNameFunction, NewIsClosedFunction}
+}
