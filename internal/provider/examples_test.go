@@ -20,8 +20,15 @@ var exercisedExamples = map[string]string{
 	"data-sources/servicerequest_case_status/data-source.tf":   "TestAccExamples_dataSource",
 	"data-sources/servicerequest_case_status/postcondition.tf": "TestAccExamples_postcondition",
 	"data-sources/servicerequest_case_status/check.tf":         "TestAccExamples_check",
-	"demo/main.tf":     "internal/demo TestRun",
-	"demo/versions.tf": "internal/demo TestRun",
+	"guides/gating/precondition.tf":                            "TestExampleGating_precondition",
+	"guides/gating/postcondition.tf":                           "TestExampleGating_postcondition",
+	"guides/gating/check.tf":                                   "TestExampleGating_checkWarnsWithoutFailing",
+	"guides/gating/wait.tf":                                    "TestExampleGating_wait",
+	"guides/gating/functions.tf":                               "TestExampleGating_functions",
+	"functions/status_name/function.tf":                        "TestExampleFunctions",
+	"functions/is_closed/function.tf":                          "TestExampleFunctions",
+	"demo/main.tf":                                             "internal/demo TestRun",
+	"demo/versions.tf":                                         "internal/demo TestRun",
 }
 
 func TestExamples_allExercised(t *testing.T) {
