@@ -71,6 +71,12 @@ func addWaitSchema(ctx context.Context, s *schema.Schema) {
 	})
 	if b, ok := block.(schema.SingleNestedBlock); ok {
 		b.MarkdownDescription = "Time limits of the read. Only `read` is supported."
+		// The timeouts package sets only the plain Description; the
+		// registry docs and the schema-description test read the markdown one.
+		if read, ok := b.Attributes["read"].(schema.StringAttribute); ok {
+			read.MarkdownDescription = read.Description
+			b.Attributes["read"] = read
+		}
 		block = b
 	}
 	s.Blocks["timeouts"] = block
