@@ -35,6 +35,19 @@ const (
 	DomainIDMaxLength      = 128
 )
 
+// ValidateAccessKey checks an access key: a header value of 1 to
+// AccessKeyMaxLength characters without spaces, "," or "=", which would
+// break the Authorization header.
+func ValidateAccessKey(ak string) error {
+	if err := ValidateHeaderValue(ak, AccessKeyMaxLength); err != nil {
+		return err
+	}
+	if strings.ContainsAny(ak, ", =") {
+		return errors.New(`must not contain spaces, "," or "="`)
+	}
+	return nil
+}
+
 // AKSKConfig configures an AKSKAuth.
 type AKSKConfig struct {
 	AccessKey string // AK, sent in the Authorization header
@@ -60,14 +73,11 @@ type AKSKAuth struct {
 
 // NewAKSKAuth validates cfg and returns a signer. Errors never quote a key.
 func NewAKSKAuth(cfg AKSKConfig) (*AKSKAuth, error) {
-	if err := ValidateHeaderValue(cfg.AccessKey, AccessKeyMaxLength); err != nil {
+	if err := ValidateAccessKey(cfg.AccessKey); err != nil {
 		return nil, fmt.Errorf("access key %w", err)
 	}
 	if err := ValidateHeaderValue(cfg.SecretKey, SecretKeyMaxLength); err != nil {
 		return nil, fmt.Errorf("secret key %w", err)
-	}
-	if strings.ContainsAny(cfg.AccessKey, ", =") {
-		return nil, errors.New(`access key must not contain spaces, "," or "="`)
 	}
 	if cfg.SecurityToken != "" {
 		if err := ValidateHeaderValue(cfg.SecurityToken, SecurityTokenMaxLength); err != nil {

@@ -112,13 +112,13 @@ func NewPasswordAuth(cfg PasswordConfig) (*PasswordAuth, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth URL %w", err)
 	}
-	if err := checkText(cfg.UserName, UserNameMaxLength); err != nil {
+	if err := ValidateHeaderValue(cfg.UserName, UserNameMaxLength); err != nil {
 		return nil, fmt.Errorf("user name %w", err)
 	}
 	if err := ValidatePassword(cfg.Password); err != nil {
 		return nil, fmt.Errorf("password %w", err)
 	}
-	if err := checkText(cfg.DomainName, DomainNameMaxLength); err != nil {
+	if err := ValidateHeaderValue(cfg.DomainName, DomainNameMaxLength); err != nil {
 		return nil, fmt.Errorf("domain name %w", err)
 	}
 	if err := ValidateHeaderValue(cfg.UserAgent+"x", 1024); err != nil {
