@@ -503,3 +503,26 @@ func TestAuthenticationDocs_embedTheExamples(t *testing.T) {
 		}
 	}
 }
+
+func TestAccProviderAuth_unknownValue(t *testing.T) {
+	f, _ := newAuthFake(t)
+	t.Setenv("HW_SECRET_KEY", testSK)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "key" {
+  input = "` + testAK + `"
+}
+
+provider "servicerequest" {
+  access_key = terraform_data.key.output
+}
+` + readCase("t", "CS-DONE"),
+			ExpectError: errRe(`(?s)Unknown access_key value.*only known after apply`),
+		}},
+	})
+	if n := f.RequestCount(""); n != 0 {
+		t.Fatalf("the fake saw %d requests", n)
+	}
+}
