@@ -230,7 +230,7 @@ func expectedSignature(r *http.Request, body []byte, signed []string, secret str
 	reqSum := sha256.Sum256([]byte(c.String()))
 	toSign := "SDK-HMAC-SHA256\n" + r.Header.Get("X-Sdk-Date") + "\n" + hex.EncodeToString(reqSum[:])
 	mac := hmac.New(sha256.New, []byte(secret))
-	io.WriteString(mac, toSign)
+	_, _ = io.WriteString(mac, toSign)
 	return hex.EncodeToString(mac.Sum(nil)), ""
 }
 

@@ -249,14 +249,14 @@ func payloadHash(req *http.Request) (string, error) {
 			return "", fmt.Errorf("signing the request: reading its body: %w", err)
 		}
 		body, err = io.ReadAll(rc)
-		rc.Close()
+		_ = rc.Close()
 		if err != nil {
 			return "", fmt.Errorf("signing the request: reading its body: %w", err)
 		}
 	default:
 		var err error
 		body, err = io.ReadAll(req.Body)
-		req.Body.Close()
+		_ = req.Body.Close()
 		if err != nil {
 			return "", fmt.Errorf("signing the request: reading its body: %w", err)
 		}

@@ -287,7 +287,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		}
 		return "", &LoginError{Host: a.url.Host, Err: err}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
 	a.log.Log(ctx, LevelDebug, "IAM password login", map[string]any{
 		"auth_host":   a.url.Host,

@@ -411,7 +411,7 @@ func TestAccProviderAuth_precedence(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			for _, k := range tc.unset {
-				os.Unsetenv(k)
+				_ = os.Unsetenv(k)
 			}
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: providerFactories,
@@ -446,7 +446,7 @@ func TestAccProviderAuth_secretsStayOutOfLogs(t *testing.T) {
 		{"HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain},
 	} {
 		for _, k := range envVars {
-			os.Unsetenv(k)
+			_ = os.Unsetenv(k)
 		}
 		t.Setenv(provider.EnvEndpoint, url)
 		t.Setenv("HW_AUTH_URL", authURL)
