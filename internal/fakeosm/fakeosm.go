@@ -1,7 +1,8 @@
 // Package fakeosm is an in-process fake of the Service Ticket (OSM) API's
 // status call. Tests, the demo and the benchmark use it: it serves a table
-// of tickets, checks X-Auth-Token, records every request and can be told to
-// answer any ticket with any HTTP status, body or delay.
+// of tickets, checks X-Auth-Token or an AK/SK signature, records every
+// request and can be told to answer any ticket with any HTTP status, body or
+// delay. It also serves IAM's password login, minting tokens it accepts.
 package fakeosm
 
 import (
@@ -52,6 +53,8 @@ type Server struct {
 	requestID int
 	inFlight  int
 	peak      int
+	iam       iamState  // IAM token endpoint (iam.go)
+	aksk      akskState // AK/SK signature checks (aksk.go)
 }
 
 // New returns a fake that accepts the given tokens.
@@ -161,6 +164,10 @@ func errorBody(code, msg string) string {
 
 // ServeHTTP implements the status call.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveIAM(w, r) {
+		return
+	}
+	authn := s.authenticate(r)
 	caseID, matched := s.parsePath(r.URL.EscapedPath())
 	s.mu.Lock()
 	s.requestID++
@@ -174,7 +181,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.peak = s.inFlight
 	}
 	latency := s.latency
-	authorized := s.tokens[r.Header.Get("X-Auth-Token")]
+	authorized := authn.ok
 	s.stepSequence(caseID, matched && r.Method == http.MethodGet, authorized)
 	status, exists := s.tickets[caseID]
 	var canned *Response
@@ -224,7 +231,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(code)
 		_, _ = w.Write([]byte(canned.Body))
 	case !authorized:
-		writeJSON(w, http.StatusUnauthorized, errorBody("APIGW.0301", "Incorrect IAM authentication information: verify token failed"))
+		writeJSON(w, http.StatusUnauthorized, errorBody("APIGW.0301", authn.msg))
 	case !exists:
 		// The service reports a missing ticket with HTTP 200.
 		writeJSON(w, http.StatusOK, errorBody("OSM.01010015", "This case does not exist"))

@@ -206,11 +206,11 @@ func (c *Client) CaseStatus(ctx context.Context, caseID string, opts RequestOpti
 	if err != nil {
 		return 0, err
 	}
-	ans, err := c.send(ctx, req)
+	ans, err := c.sendRenewing(ctx, req)
 	if err != nil {
 		return 0, err
 	}
-	return decodeStatus(ans)
+	return c.withAuthScheme(decodeStatus(ans))
 }
 
 // answer is one HTTP response, fully read.

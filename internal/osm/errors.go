@@ -55,6 +55,9 @@ type Error struct {
 	Snippet    string // for KindUnexpected: at most 200 bytes of the body, sanitised
 	Attempts   int    // how many HTTP attempts were made (at least 1 once anything was sent)
 	Err        error  // the network or context error, if any
+	// AuthScheme is, for KindAuth, how the request was authenticated:
+	// SchemeToken, SchemeAKSK or SchemePassword ("" if unknown).
+	AuthScheme string
 }
 
 func (e *Error) Error() string {

@@ -204,7 +204,7 @@ data "servicerequest_case_status" "t" {
   case_id = "CS-DONE"
 }
 `, url),
-			ExpectError: errRe(`(?s)Missing Service Ticket API token.*token attribute.*HW_AUTH_TOKEN`),
+			ExpectError: errRe(`(?s)Missing Service Ticket API credentials.*token attribute.*HW_AUTH_TOKEN`),
 		}},
 	})
 	if n := f.RequestCount(""); n != 0 {

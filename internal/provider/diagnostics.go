@@ -12,6 +12,9 @@ import (
 // the HTTP status, the service's error_code and error_msg and the request
 // id, and never a header value.
 func describeError(err error, caseID string) (summary, detail string) {
+	if summary, detail, ok := describeAuthError(err, caseID); ok {
+		return summary, detail
+	}
 	var e *osm.Error
 	if !errors.As(err, &e) {
 		return "Cannot read service ticket status",

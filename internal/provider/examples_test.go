@@ -16,7 +16,10 @@ import (
 // it, so the docs cannot show HCL that does not work.
 // TestExamples_allExercised fails when a new example is not listed here.
 var exercisedExamples = map[string]string{
-	"provider/provider.tf": "TestAccExamples_dataSource",
+	"provider/provider.tf":                                     "TestAccExamples_dataSource",
+	"provider/auth_token.tf":                                   "TestAccProviderAuth_tokenExample",
+	"provider/auth_aksk.tf":                                    "TestAccProviderAuth_akskExample",
+	"provider/auth_password.tf":                                "TestAccProviderAuth_passwordExample",
 	"data-sources/servicerequest_case_status/data-source.tf":   "TestAccExamples_dataSource",
 	"data-sources/servicerequest_case_status/postcondition.tf": "TestAccExamples_postcondition",
 	"data-sources/servicerequest_case_status/check.tf":         "TestAccExamples_check",

@@ -64,6 +64,7 @@ type providerModel struct {
 	TimeZone types.String `tfsdk:"time_zone"`
 	Endpoint types.String `tfsdk:"endpoint"`
 	Site     types.String `tfsdk:"site"`
+	authModel
 }
 
 // providerData is what every data source of one configured provider shares.
@@ -79,13 +80,15 @@ func (p *servicerequestProvider) Metadata(_ context.Context, _ provider.Metadata
 func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the status of Huawei Cloud service tickets through the Service Ticket (OSM) API, " +
-			"so that a plan can read, or refuse to proceed on, the state of a support ticket.",
+			"so that a plan can read, or refuse to proceed on, the state of a support ticket. " +
+			"It authenticates with a token, an access key pair (AK/SK signing) or an IAM password login.",
 		Attributes: map[string]schema.Attribute{
 			"token": schema.StringAttribute{
 				MarkdownDescription: "IAM user token, sent as the `X-Auth-Token` header. " +
 					"Falls back to the `" + EnvAuthToken + "` environment variable, then `" + EnvOSAuthToken + "`. " +
 					fmt.Sprintf("1 to %d characters. ", osm.TokenMaxLength) +
-					"IAM tokens expire after 24 hours; prefer setting it from the environment rather than in configuration.",
+					"IAM tokens expire after 24 hours; prefer setting it from the environment rather than in configuration, " +
+					"or use `access_key`/`secret_key` or a password login. " + precedence,
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validator.String{headerValue(osm.TokenMaxLength)},
@@ -119,6 +122,9 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 				Validators: []validator.String{stringvalidator.OneOf("china", "international", "europe")},
 			},
 		},
+	}
+	for name, attr := range authAttributes() {
+		resp.Schema.Attributes[name] = attr
 	}
 }
 
@@ -157,19 +163,14 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		return
 	}
 
-	token, tokenSrc := setting(cfg.Token, "", EnvAuthToken, EnvOSAuthToken)
-	if token == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing Service Ticket API token",
-			"The provider needs an IAM token to call the Service Ticket API, and none is configured. "+
-				"Set the token attribute in the provider block, or the "+EnvAuthToken+" environment variable "+
-				"(the "+EnvOSAuthToken+" variable is read too).")
+	creds := resolveCredentials(ctx, cfg.Token, cfg.authModel, &resp.Diagnostics)
+	if creds == nil {
 		return
 	}
 	language, languageSrc := setting(cfg.Language, osm.DefaultLanguage, EnvLanguage)
 	timeZone, timeZoneSrc := setting(cfg.TimeZone, osm.DefaultTimeZone, EnvTimeZone)
 	endpoint, endpointSrc := resolveEndpoint(cfg)
 
-	checkSetting(&resp.Diagnostics, "token", tokenSrc, func() error { return osm.ValidateHeaderValue(token, osm.TokenMaxLength) })
 	checkSetting(&resp.Diagnostics, "language", languageSrc, func() error { return osm.ValidateHeaderValue(language, osm.LanguageMaxLength) })
 	checkSetting(&resp.Diagnostics, "time_zone", timeZoneSrc, func() error { return osm.ValidateHeaderValue(timeZone, osm.TimeZoneMaxLength) })
 	checkSetting(&resp.Diagnostics, "endpoint", endpointSrc, func() error { _, err := osm.ParseEndpoint(endpoint); return err })
@@ -177,9 +178,11 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		return
 	}
 
-	auth, err := osm.NewTokenAuth(token)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("token"), "Invalid token", err.Error())
+	userAgent := fmt.Sprintf("terraform-provider-servicerequest/%s terraform/%s", p.version, req.TerraformVersion)
+	httpClient := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	logger := newLogger(creds.secrets()...)
+	auth := creds.authenticator(ctx, httpClient, userAgent, logger, &resp.Diagnostics)
+	if auth == nil {
 		return
 	}
 	client, err := osm.New(osm.Config{
@@ -187,9 +190,9 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		Auth:       auth,
 		Language:   language,
 		TimeZone:   timeZone,
-		UserAgent:  fmt.Sprintf("terraform-provider-servicerequest/%s terraform/%s", p.version, req.TerraformVersion),
-		HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		Logger:     newLogger(token),
+		UserAgent:  userAgent,
+		HTTPClient: httpClient,
+		Logger:     logger,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())

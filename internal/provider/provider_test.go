@@ -27,6 +27,8 @@ var providerFactories = map[string]func() (tfprotov6.ProviderServer, error){
 var envVars = []string{
 	provider.EnvAuthToken, provider.EnvOSAuthToken, provider.EnvLanguage,
 	provider.EnvTimeZone, provider.EnvEndpoint,
+	provider.EnvAccessKey, provider.EnvSecretKey, provider.EnvSecurityToken, provider.EnvDomainID,
+	provider.EnvUserName, provider.EnvPassword, provider.EnvDomainName, provider.EnvAuthURL,
 }
 
 // clearEnv makes a test independent of the developer's environment.

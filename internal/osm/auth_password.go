@@ -1,0 +1,422 @@
+package osm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultAuthURL is IAM's global endpoint, version 3.
+const DefaultAuthURL = "https://iam.myhuaweicloud.com/v3"
+
+// HeaderSubjectToken carries the token in IAM's answer to a login.
+const HeaderSubjectToken = "X-Subject-Token"
+
+// Length limits of the password login settings: generous bounds that keep
+// the values sane, not IAM's own rules.
+const (
+	UserNameMaxLength   = 256
+	PasswordMaxLength   = 1024
+	DomainNameMaxLength = 256
+	// IAMTokenMaxLength bounds the token IAM returns; IAM is trusted to
+	// return a usable one, this only guards against a runaway header.
+	IAMTokenMaxLength = 64 << 10
+)
+
+// ValidatePassword checks a password: 1..PasswordMaxLength characters,
+// valid UTF-8, no control characters. Spaces are allowed anywhere. The
+// error never quotes the value.
+func ValidatePassword(p string) error { return checkText(p, PasswordMaxLength) }
+
+// ParseAuthURL checks and normalises the IAM base URL (for example
+// https://iam.myhuaweicloud.com/v3) like ParseEndpoint, and requires https
+// unless the host is a loopback address: the login carries the password.
+func ParseAuthURL(raw string) (*url.URL, error) {
+	u, err := ParseEndpoint(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.Scheme != "https" && !isLoopback(u.Hostname()) {
+		return nil, errors.New(`must start with "https://": the login sends the password to it (plain "http://" is accepted only for a loopback address)`)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// PasswordConfig configures a PasswordAuth.
+type PasswordConfig struct {
+	// AuthURL is the IAM base URL; empty means DefaultAuthURL. The login is
+	// POST {AuthURL}/auth/tokens.
+	AuthURL    string
+	UserName   string // IAM user name
+	Password   string // sent only in the body of the login request
+	DomainName string // account (domain) name: the user's domain and the token's scope
+	// UserAgent is sent as User-Agent when not empty.
+	UserAgent string
+	// HTTPClient sends the login; nil means a new client. Redirects are never
+	// followed, so that the password cannot be re-posted elsewhere.
+	HTTPClient *http.Client
+	// Logger receives one line per login; nil discards.
+	Logger Logger
+}
+
+// PasswordAuth authenticates with a token it obtains from IAM with a user
+// name and password. The token is fetched once, shared by every request
+// and every goroutine, and fetched again only after Invalidate. It is safe
+// for concurrent use: concurrent first requests wait for a single login.
+type PasswordAuth struct {
+	url        *url.URL
+	user       string
+	password   string
+	domain     string
+	userAgent  string
+	http       *http.Client
+	log        Logger
+	mu         sync.Mutex
+	token      string
+	refused    error // a login IAM refused (4xx): repeated without asking IAM again
+	inProgress *login
+}
+
+// login is one login in progress; done is closed when it ends.
+type login struct {
+	done  chan struct{}
+	token string
+	err   error
+}
+
+// NewPasswordAuth validates cfg and returns an Authenticator that logs in
+// on first use. Errors never quote the password.
+func NewPasswordAuth(cfg PasswordConfig) (*PasswordAuth, error) {
+	raw := cfg.AuthURL
+	if raw == "" {
+		raw = DefaultAuthURL
+	}
+	u, err := ParseAuthURL(raw)
+	if err != nil {
+		return nil, fmt.Errorf("auth URL %w", err)
+	}
+	if err := ValidateHeaderValue(cfg.UserName, UserNameMaxLength); err != nil {
+		return nil, fmt.Errorf("user name %w", err)
+	}
+	if err := ValidatePassword(cfg.Password); err != nil {
+		return nil, fmt.Errorf("password %w", err)
+	}
+	if err := ValidateHeaderValue(cfg.DomainName, DomainNameMaxLength); err != nil {
+		return nil, fmt.Errorf("domain name %w", err)
+	}
+	if err := ValidateHeaderValue(cfg.UserAgent+"x", 1024); err != nil {
+		return nil, fmt.Errorf("user agent %w", err)
+	}
+	hc := http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	a := &PasswordAuth{
+		url: u, user: cfg.UserName, password: cfg.Password, domain: cfg.DomainName,
+		userAgent: cfg.UserAgent, http: &hc, log: cfg.Logger,
+	}
+	if a.log == nil {
+		a.log = nopLogger{}
+	}
+	return a, nil
+}
+
+// Scheme names the authentication method in diagnostics.
+func (a *PasswordAuth) Scheme() string { return SchemePassword }
+
+// Authenticate sets X-Auth-Token to the cached token, logging in first if
+// there is none.
+func (a *PasswordAuth) Authenticate(ctx context.Context, req *http.Request) error {
+	token, err := a.Token(ctx)
+	if err != nil {
+		return err
+	}
+	req.Header.Set(HeaderAuthToken, token)
+	return nil
+}
+
+// Token returns the cached token, or logs in to get one. Callers that
+// arrive while a login is in progress wait for it instead of starting
+// another. A login IAM refused (HTTP 4xx: wrong password, unknown user,
+// locked user ...) is remembered and returned again without asking IAM, so
+// that one wrong password is sent once and not once per ticket.
+func (a *PasswordAuth) Token(ctx context.Context) (string, error) {
+	for {
+		a.mu.Lock()
+		if a.token != "" {
+			t := a.token
+			a.mu.Unlock()
+			return t, nil
+		}
+		if a.refused != nil {
+			err := a.refused
+			a.mu.Unlock()
+			return "", err
+		}
+		l := a.inProgress
+		if l == nil {
+			l = &login{done: make(chan struct{})}
+			a.inProgress = l
+			a.mu.Unlock()
+			l.token, l.err = a.login(ctx)
+			a.mu.Lock()
+			a.inProgress = nil
+			if l.err == nil {
+				a.token = l.token
+			} else if le := (*LoginError)(nil); errors.As(l.err, &le) && le.permanent() {
+				a.refused = l.err
+			}
+			a.mu.Unlock()
+			close(l.done)
+			return l.token, l.err
+		}
+		a.mu.Unlock()
+		select {
+		case <-l.done:
+			if l.err == nil {
+				return l.token, nil
+			}
+			if isContextError(l.err) && ctx.Err() == nil {
+				continue // the caller that logged in gave up; this one has not
+			}
+			return "", l.err
+		case <-ctx.Done():
+			return "", &LoginError{Host: a.url.Host, Err: ctx.Err()}
+		}
+	}
+}
+
+// Invalidate drops the token req was sent with, if it is still the cached
+// one, so that the next Authenticate logs in again. It reports whether
+// sending req again can carry another token: false when req carried none
+// or the password was refused.
+func (a *PasswordAuth) Invalidate(ctx context.Context, req *http.Request) bool {
+	used := req.Header.Get(HeaderAuthToken)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if used == "" || a.refused != nil {
+		return false
+	}
+	if a.token == used {
+		a.token = ""
+		a.log.Log(ctx, LevelInfo, "IAM token rejected by the service; it will be fetched again", map[string]any{"auth_host": a.url.Host})
+	}
+	return true
+}
+
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// passwordLogin is the body of POST /v3/auth/tokens for a password login
+// scoped to the user's domain.
+type passwordLogin struct {
+	Auth struct {
+		Identity struct {
+			Methods  []string `json:"methods"`
+			Password struct {
+				User struct {
+					Name     string `json:"name"`
+					Password string `json:"password"`
+					Domain   struct {
+						Name string `json:"name"`
+					} `json:"domain"`
+				} `json:"user"`
+			} `json:"password"`
+		} `json:"identity"`
+		Scope struct {
+			Domain struct {
+				Name string `json:"name"`
+			} `json:"domain"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+// login performs one POST {auth_url}/auth/tokens.
+func (a *PasswordAuth) login(ctx context.Context) (string, error) {
+	var body passwordLogin
+	body.Auth.Identity.Methods = []string{"password"}
+	body.Auth.Identity.Password.User.Name = a.user
+	body.Auth.Identity.Password.User.Password = a.password
+	body.Auth.Identity.Password.User.Domain.Name = a.domain
+	body.Auth.Scope.Domain.Name = a.domain
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return "", &LoginError{Host: a.url.Host, Reason: "cannot encode the login request"}
+	}
+	u := *a.url
+	u.Path = a.url.Path + "/auth/tokens"
+	u.RawPath = a.url.EscapedPath() + "/auth/tokens"
+	u.RawQuery = "nocatalog=true" // the answer's body is not used: skip the service catalogue
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
+	if err != nil {
+		return "", &LoginError{Host: a.url.Host, Reason: "cannot build the login request"}
+	}
+	req.Header.Set("Content-Type", "application/json;charset=utf8")
+	req.Header.Set("Accept", "application/json")
+	if a.userAgent != "" {
+		req.Header.Set("User-Agent", a.userAgent)
+	}
+	start := time.Now()
+	resp, err := a.http.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // it repeats the method and URL; the host is reported separately
+		}
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return "", &LoginError{Host: a.url.Host, Err: err}
+	}
+	defer func() { _ = resp.Body.Close() }()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
+	a.log.Log(ctx, LevelDebug, "IAM password login", map[string]any{
+		"auth_host":   a.url.Host,
+		"status":      resp.StatusCode,
+		"duration_ms": time.Since(start).Milliseconds(),
+		"request_id":  resp.Header.Get(HeaderRequestID),
+	})
+	le := &LoginError{Host: a.url.Host, HTTPStatus: resp.StatusCode, RequestID: Sanitize(resp.Header.Get(HeaderRequestID), 128)}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		a.decodeLoginError(le, raw)
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			le.Reason = "IAM answered with a redirect, which is not followed; check auth_url"
+		}
+		return "", le
+	}
+	token := resp.Header.Get(HeaderSubjectToken)
+	if token == "" {
+		le.Reason = "the answer has no " + HeaderSubjectToken + " header"
+		return "", le
+	}
+	if err := ValidateHeaderValue(token, IAMTokenMaxLength); err != nil {
+		le.Reason = "the " + HeaderSubjectToken + " header " + err.Error()
+		return "", le
+	}
+	return token, nil
+}
+
+// decodeLoginError reads IAM's error body, in either of the shapes IAM
+// uses: {"error":{"code":...,"message":...,"title":...}} or
+// {"error_code":...,"error_msg":...}.
+func (a *PasswordAuth) decodeLoginError(le *LoginError, raw []byte) {
+	var body struct {
+		Error     json.RawMessage `json:"error"`
+		ErrorCode json.RawMessage `json:"error_code"`
+		ErrorMsg  json.RawMessage `json:"error_msg"`
+	}
+	var nested struct {
+		Code      json.RawMessage `json:"code"`
+		Message   json.RawMessage `json:"message"`
+		Title     json.RawMessage `json:"title"`
+		ErrorCode json.RawMessage `json:"error_code"`
+		ErrorMsg  json.RawMessage `json:"error_msg"`
+	}
+	if json.Unmarshal(raw, &body) == nil {
+		if json.Unmarshal(body.Error, &nested) == nil {
+			le.Code = first(rawString(nested.Code), rawString(nested.ErrorCode))
+			le.Message = first(rawString(nested.Message), rawString(nested.ErrorMsg))
+			le.Title = rawString(nested.Title)
+		} else if msg := rawString(body.Error); msg != "" {
+			le.Message = msg
+		}
+		le.Code = first(le.Code, rawString(body.ErrorCode))
+		le.Message = first(le.Message, rawString(body.ErrorMsg))
+	}
+	le.Code = a.redact(Sanitize(le.Code, 64))
+	le.Message = a.redact(Sanitize(le.Message, 500))
+	le.Title = a.redact(Sanitize(le.Title, 100))
+	if le.Code == "" && le.Message == "" {
+		le.Snippet = a.redact(Sanitize(string(raw), snippetBytes))
+	}
+}
+
+// redact removes the password from text IAM sent back, in case an answer
+// ever echoes it.
+func (a *PasswordAuth) redact(s string) string {
+	if a.password == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, a.password, "(redacted)")
+}
+
+func first(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// LoginError is a failed IAM password login. Its text quotes IAM's own
+// error code and message, and never the password or a token.
+type LoginError struct {
+	Host       string // host:port of IAM
+	HTTPStatus int    // 0 when no HTTP answer arrived
+	Code       string // IAM's error code ("code" or "error_code")
+	Message    string // IAM's error message ("message" or "error_msg")
+	Title      string // IAM's error title, if any
+	RequestID  string
+	Reason     string // what was wrong with an answer that is not an IAM error
+	Snippet    string // the start of an answer that is not an IAM error
+	Err        error  // the network or context error, if any
+}
+
+func (e *LoginError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "IAM password login at %s failed", e.Host)
+	if e.HTTPStatus != 0 {
+		fmt.Fprintf(&b, ": HTTP %d", e.HTTPStatus)
+	}
+	if e.Code != "" {
+		fmt.Fprintf(&b, ", error code %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ", message %q", e.Message)
+	}
+	if e.Title != "" {
+		fmt.Fprintf(&b, " (%s)", e.Title)
+	}
+	if e.Reason != "" {
+		fmt.Fprintf(&b, ": %s", e.Reason)
+	}
+	if e.Snippet != "" {
+		fmt.Fprintf(&b, "; body starts %q", e.Snippet)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+func (e *LoginError) Unwrap() error { return e.Err }
+
+// permanent reports whether IAM refused the login itself (4xx other than
+// 408 and 429): asking again with the same password cannot succeed, and
+// repeated wrong passwords lock the user.
+func (e *LoginError) permanent() bool {
+	return e.HTTPStatus >= 400 && e.HTTPStatus < 500 && e.HTTPStatus != http.StatusRequestTimeout && e.HTTPStatus != http.StatusTooManyRequests
+}

@@ -1,0 +1,93 @@
+package osm
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+)
+
+// Names of the authentication schemes, as Error.AuthScheme reports them.
+const (
+	SchemeToken    = "token"
+	SchemeAKSK     = "AK/SK"
+	SchemePassword = "password"
+)
+
+// Refresher is implemented by an Authenticator whose credentials can be
+// renewed, such as the token of a password login. When the service rejected
+// the credentials req was sent with, the client calls Invalidate once;
+// Invalidate drops those credentials if they are still the current ones and
+// reports whether sending req again could carry fresh ones. The client then
+// sends req once more (Authenticate runs again for it) and never a third
+// time.
+type Refresher interface {
+	Invalidate(ctx context.Context, req *http.Request) bool
+}
+
+// Scheme names the authentication method in diagnostics.
+func (a *TokenAuth) Scheme() string { return SchemeToken }
+
+// schemer is implemented by the Authenticators of this package.
+type schemer interface{ Scheme() string }
+
+// sendRenewing is send, plus one renewal: when the answer rejects the
+// credentials (HTTP 401, APIGW.0301, OSM.0002) and the Authenticator is a
+// Refresher that can renew them, it sends req once more. AK/SK signatures
+// are never re-sent: a wrong key stays wrong, and five wrong signatures in a
+// row lock it for five minutes.
+func (c *Client) sendRenewing(ctx context.Context, req *http.Request) (*answer, error) {
+	ans, err := c.send(ctx, req)
+	if err != nil || !rejectsCredentials(ans) {
+		return ans, err
+	}
+	r, ok := c.auth.(Refresher)
+	if !ok || !r.Invalidate(ctx, req) {
+		return ans, nil
+	}
+	if req.Body != nil && req.Body != http.NoBody {
+		if req.GetBody == nil {
+			return ans, nil
+		}
+		body, err := req.GetBody()
+		if err != nil {
+			return ans, nil
+		}
+		req.Body = body
+	}
+	c.log.Log(ctx, LevelInfo, "OSM API rejected the credentials; sending the request once more with renewed ones", map[string]any{
+		"method":     req.Method,
+		"path":       req.URL.EscapedPath(),
+		"status":     ans.status,
+		"request_id": ans.header.Get(HeaderRequestID),
+	})
+	again, err := c.send(ctx, req)
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Attempts > 0 {
+			e.Attempts += ans.attempts
+		}
+		return nil, err
+	}
+	again.attempts += ans.attempts
+	return again, nil
+}
+
+// rejectsCredentials reports whether an answer says that the credentials
+// are missing, expired or wrong.
+func rejectsCredentials(a *answer) bool {
+	var body struct {
+		ErrorCode json.RawMessage `json:"error_code"`
+	}
+	_ = json.Unmarshal(a.body, &body)
+	return kindFor(a.status, rawString(body.ErrorCode)) == KindAuth
+}
+
+// withAuthScheme records on an authentication error which method the
+// request was authenticated with, so that a diagnostic can say what to fix.
+func (c *Client) withAuthScheme(s Status, err error) (Status, error) {
+	if e, ok := err.(*Error); ok && e.Kind == KindAuth {
+		if sc, ok := c.auth.(schemer); ok {
+			e.AuthScheme = sc.Scheme()
+		}
+	}
+	return s, err
+}
