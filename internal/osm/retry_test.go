@@ -137,7 +137,9 @@ func (r *rig) expectRequests(t *testing.T, id string, want int) {
 	}
 }
 
-func ok(status int) fakeosm.Response { return fakeosm.Response{Body: fmt.Sprintf(`{"status":%d}`, status)} }
+func ok(status int) fakeosm.Response {
+	return fakeosm.Response{Body: fmt.Sprintf(`{"status":%d}`, status)}
+}
 
 func TestClient_retriesServerErrorBurstThenRecovers(t *testing.T) {
 	for _, code := range []int{500, 502, 503, 504} {
@@ -432,13 +434,13 @@ func TestClient_doesNotRetryDefiniteAnswers(t *testing.T) {
 			osm.KindService, "OSM.01010014"},
 		"200 throttled error_code": {fakeosm.Response{Body: `{"error_code":"APIGW.0308","error_msg":"throttled"}`},
 			osm.KindThrottled, "HTTP 200"},
-		"400":             {fakeosm.Response{HTTPStatus: 400, Body: `{"error_code":"OSM.0001","error_msg":"failed"}`}, osm.KindBadRequest, "HTTP 400"},
-		"401":             {fakeosm.Response{HTTPStatus: 401, Body: `{"error_code":"APIGW.0301","error_msg":"bad token"}`}, osm.KindAuth, "HTTP 401"},
-		"403":             {fakeosm.Response{HTTPStatus: 403}, osm.KindForbidden, "HTTP 403"},
-		"404":             {fakeosm.Response{HTTPStatus: 404}, osm.KindNotFound, "HTTP 404"},
-		"413":             {fakeosm.Response{HTTPStatus: 413}, osm.KindBadRequest, "HTTP 413"},
-		"501":             {fakeosm.Response{HTTPStatus: 501}, osm.KindServer, "HTTP 501"},
-		"505":             {fakeosm.Response{HTTPStatus: 505}, osm.KindServer, "HTTP 505"},
+		"400": {fakeosm.Response{HTTPStatus: 400, Body: `{"error_code":"OSM.0001","error_msg":"failed"}`}, osm.KindBadRequest, "HTTP 400"},
+		"401": {fakeosm.Response{HTTPStatus: 401, Body: `{"error_code":"APIGW.0301","error_msg":"bad token"}`}, osm.KindAuth, "HTTP 401"},
+		"403": {fakeosm.Response{HTTPStatus: 403}, osm.KindForbidden, "HTTP 403"},
+		"404": {fakeosm.Response{HTTPStatus: 404}, osm.KindNotFound, "HTTP 404"},
+		"413": {fakeosm.Response{HTTPStatus: 413}, osm.KindBadRequest, "HTTP 413"},
+		"501": {fakeosm.Response{HTTPStatus: 501}, osm.KindServer, "HTTP 501"},
+		"505": {fakeosm.Response{HTTPStatus: 505}, osm.KindServer, "HTTP 505"},
 		"302 not followed": {fakeosm.Response{HTTPStatus: 302, Header: map[string]string{"Location": "http://127.0.0.1:1/elsewhere"}},
 			osm.KindUnexpected, "redirect"},
 	} {
