@@ -129,6 +129,7 @@ func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			"The servicerequest provider was not configured before reading data. Please report this issue to the provider developers.")
 		return
 	}
+	d.data.addWarnings(&resp.Diagnostics)
 	id := m.CaseID.ValueString()
 	status, err := d.data.client.CaseStatus(ctx, id, osm.RequestOptions{
 		Language: m.Language.ValueString(),

@@ -6,7 +6,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -64,11 +63,13 @@ type providerModel struct {
 	TimeZone types.String `tfsdk:"time_zone"`
 	Endpoint types.String `tfsdk:"endpoint"`
 	Site     types.String `tfsdk:"site"`
+	transportModel
 }
 
 // providerData is what every data source of one configured provider shares.
 type providerData struct {
-	client *osm.Client
+	client    *osm.Client
+	transport transportSettings
 }
 
 func (p *servicerequestProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -80,7 +81,7 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the status of Huawei Cloud service tickets through the Service Ticket (OSM) API, " +
 			"so that a plan can read, or refuse to proceed on, the state of a support ticket.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withTransportAttributes(map[string]schema.Attribute{
 			"token": schema.StringAttribute{
 				MarkdownDescription: "IAM user token, sent as the `X-Auth-Token` header. " +
 					"Falls back to the `" + EnvAuthToken + "` environment variable, then `" + EnvOSAuthToken + "`. " +
@@ -118,7 +119,7 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf("china", "international", "europe")},
 			},
-		},
+		}),
 	}
 }
 
@@ -176,7 +177,14 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	checkSetting(&resp.Diagnostics, "language", languageSrc, func() error { return osm.ValidateHeaderValue(language, osm.LanguageMaxLength) })
 	checkSetting(&resp.Diagnostics, "time_zone", timeZoneSrc, func() error { return osm.ValidateHeaderValue(timeZone, osm.TimeZoneMaxLength) })
 	checkSetting(&resp.Diagnostics, "endpoint", endpointSrc, func() error { _, err := osm.ParseEndpoint(endpoint); return err })
+	transport := resolveTransport(cfg.transportModel, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	transport.insecureWarning(&resp.Diagnostics)
+	httpClient, err := osm.NewHTTPClient(osm.TransportOptions{CACertPEM: transport.caPEM, Insecure: transport.insecure})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())
 		return
 	}
 
@@ -191,14 +199,19 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		Language:   language,
 		TimeZone:   timeZone,
 		UserAgent:  fmt.Sprintf("terraform-provider-servicerequest/%s terraform/%s", p.version, req.TerraformVersion),
-		HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
+		HTTPClient: httpClient,
 		Logger:     newLogger(token),
+
+		MaxRetries:     transport.maxRetries,
+		RetryMinDelay:  transport.minDelay,
+		RetryMaxDelay:  transport.maxDelay,
+		RequestTimeout: transport.timeout,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())
 		return
 	}
-	data := &providerData{client: client}
+	data := &providerData{client: client, transport: transport}
 	resp.DataSourceData = data
 }
 

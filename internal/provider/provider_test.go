@@ -27,6 +27,7 @@ var providerFactories = map[string]func() (tfprotov6.ProviderServer, error){
 var envVars = []string{
 	provider.EnvAuthToken, provider.EnvOSAuthToken, provider.EnvLanguage,
 	provider.EnvTimeZone, provider.EnvEndpoint,
+	provider.EnvMaxRetries, provider.EnvInsecure,
 }
 
 // clearEnv makes a test independent of the developer's environment.
@@ -56,9 +57,15 @@ func newFake(t *testing.T) (*fakeosm.Server, string) {
 }
 
 // providerBlock configures the provider against the fake, plus extra lines.
+// Retries wait 1ms to 5ms unless extra sets the delays, so that a test of
+// a 5xx answer does not wait for real backoff.
 func providerBlock(endpoint string, extra ...string) string {
+	lines := strings.Join(extra, "\n  ")
+	if !strings.Contains(lines, "retry_min_delay") && !strings.Contains(lines, "retry_max_delay") {
+		lines += "\n  retry_min_delay = \"1ms\"\n  retry_max_delay = \"5ms\""
+	}
 	return fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = %q\n  token    = %q\n  %s\n}\n",
-		endpoint, testToken, strings.Join(extra, "\n  "))
+		endpoint, testToken, lines)
 }
 
 // readExample returns the HCL of a file under examples/.
