@@ -260,7 +260,8 @@ func describeAttempts(e *osm.Error) string {
 	if e.Attempts <= 1 {
 		return ""
 	}
-	return fmt.Sprintf(" The request was tried %d times (max_retries); the error above is the last answer.", e.Attempts)
+	return fmt.Sprintf(" All %d attempts failed and the error above is the last answer; "+
+		"max_retries, retry_min_delay and retry_max_delay set how long the provider keeps trying.", e.Attempts)
 }
 
 // transportHint says what to change for a connection failure that the

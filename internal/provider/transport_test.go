@@ -92,7 +92,7 @@ func TestAccProvider_exhaustedRetriesReportTheLastAnswer(t *testing.T) {
 		want     string
 	}{
 		"max_retries = 2": {`max_retries = 2`, "", fakeosm.Response{HTTPStatus: 502, Body: `{"error_code":"OSM.0004","error_msg":"internal error"}`}, 3,
-			`(?s)Service Ticket API server error.*HTTP 502, error_code OSM.0004, error_msg "internal error" \(request id fake-\d+\) after 3 attempts.*tried 3 times \(max_retries\)`},
+			`(?s)Service Ticket API server error.*HTTP 502, error_code OSM.0004, error_msg "internal error" \(request id fake-\d+\) after 3 attempts.*All 3 attempts failed.*max_retries`},
 		"default max_retries": {``, "", fakeosm.Response{HTTPStatus: 503}, 5, `(?s)HTTP 503.*after 5 attempts`},
 		"HW_MAX_RETRIES":      {``, "1", fakeosm.Response{HTTPStatus: 500}, 2, `(?s)HTTP 500.*after 2 attempts`},
 		"attribute wins over HW_MAX_RETRIES": {`max_retries = 0`, "3", fakeosm.Response{HTTPStatus: 500}, 1,
@@ -303,5 +303,26 @@ data "servicerequest_case_status" "second" {
 	}
 	if pairs == 0 {
 		t.Fatal("no reads")
+	}
+}
+
+// TestAccExample_reliabilityGuide runs the guide's example against the
+// fake: its settings are valid and a throttled first answer is retried.
+func TestAccExample_reliabilityGuide(t *testing.T) {
+	f, url := newFake(t)
+	f.SetStatus("CS20261130000001", 3)
+	f.SetResponses("CS20261130000001",
+		fakeosm.Response{HTTPStatus: 429, Header: map[string]string{"Retry-After": "0"}}, fakeosm.Response{Body: `{"status":3}`})
+	t.Setenv("HW_OSM_ENDPOINT", url)
+	t.Setenv("HW_AUTH_TOKEN", testToken)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{{
+			Config:            readExample(t, "guides/reliability/main.tf"),
+			ConfigStateChecks: expectStatus("data.servicerequest_case_status.change", 3, "Completed", true),
+		}},
+	})
+	if reqs := f.Requests(); len(reqs) < 2 || reqs[0].CaseID != "CS20261130000001" {
+		t.Fatalf("the fake saw %d requests", len(reqs))
 	}
 }
