@@ -68,13 +68,13 @@ func withTransportAttributes(attrs map[string]schema.Attribute) map[string]schem
 			"Retry *n* waits a random time (full jitter) between `retry_min_delay` and " +
 			"min(`retry_max_delay`, `retry_min_delay` × 2<sup>n</sup>), unless a 429 or 503 answer carries " +
 			"`Retry-After` (seconds or an HTTP date): then that, capped by `retry_max_delay`. " +
-			fmt.Sprintf("Defaults to `%s`. `0s` to `%s`, and at most `retry_max_delay`.", osm.DefaultRetryMinDelay, retryDelayLimit),
+			fmt.Sprintf("Defaults to `%s`. `0s` to `%s`, and at most `retry_max_delay`.", fmtDuration(osm.DefaultRetryMinDelay), fmtDuration(retryDelayLimit)),
 		Optional:   true,
 		Validators: []validator.String{duration(0, retryDelayLimit)},
 	}
 	attrs["retry_max_delay"] = schema.StringAttribute{
 		MarkdownDescription: "Longest wait before a retry, `Retry-After` included, as a duration such as `30s`. " +
-			fmt.Sprintf("Defaults to `%s`. `0s` to `%s`. ", osm.DefaultRetryMaxDelay, retryDelayLimit) +
+			fmt.Sprintf("Defaults to `%s`. `0s` to `%s`. ", fmtDuration(osm.DefaultRetryMaxDelay), fmtDuration(retryDelayLimit)) +
 			"When only this is set and it is shorter than the default `retry_min_delay`, the minimum is lowered to it.",
 		Optional:   true,
 		Validators: []validator.String{duration(0, retryDelayLimit)},
@@ -82,7 +82,7 @@ func withTransportAttributes(attrs map[string]schema.Attribute) map[string]schem
 	attrs["request_timeout"] = schema.StringAttribute{
 		MarkdownDescription: "Time limit of each attempt, from sending the request to the end of the answer's body, " +
 			"as a duration such as `10s`. An attempt that runs out of time is retried like a connection failure. " +
-			fmt.Sprintf("Defaults to `%s`. `%s` to `%s`. ", osm.DefaultRequestTimeout, minRequestTimeout, maxRequestTimeout) +
+			fmt.Sprintf("Defaults to `%s`. `%s` to `%s`. ", fmtDuration(osm.DefaultRequestTimeout), fmtDuration(minRequestTimeout), fmtDuration(maxRequestTimeout)) +
 			"Whatever the settings, Terraform's cancellation (Ctrl-C) stops a read at once.",
 		Optional:   true,
 		Validators: []validator.String{duration(minRequestTimeout, maxRequestTimeout)},
@@ -257,7 +257,7 @@ func (d *providerData) addWarnings(diags *diag.Diagnostics) {
 // describeAttempts adds to an error's text how often the request was
 // tried, so that an exhausted retry reads as such.
 func describeAttempts(e *osm.Error) string {
-	if e.Attempts <= 1 {
+	if e.Attempts <= 1 || e.Kind == osm.KindCanceled {
 		return ""
 	}
 	return fmt.Sprintf(" All %d attempts failed and the error above is the last answer; "+
@@ -292,7 +292,7 @@ var _ validator.String = durationValidator{}
 func duration(min, max time.Duration) validator.String { return durationValidator{min: min, max: max} }
 
 func (v durationValidator) Description(context.Context) string {
-	return fmt.Sprintf(`a duration such as "500ms", "1s" or "2m" from %s to %s`, v.min, v.max)
+	return fmt.Sprintf(`a duration such as "500ms", "1s" or "2m" from %s to %s`, fmtDuration(v.min), fmtDuration(v.max))
 }
 
 func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -310,4 +310,17 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
 			fmt.Sprintf("The value of %s, %s, is out of range. Expected %s.", req.Path, d, v.Description(ctx)))
 	}
+}
+
+// fmtDuration renders d as a user would type it: 1h rather than 1h0m0s.
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0s"
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
 }
