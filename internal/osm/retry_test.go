@@ -221,7 +221,7 @@ func TestClient_backoffIsExponentialWithFullJitter(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := newRig(t, func(c *osm.Config) { c.MaxRetries = 4; c.Rand = func() float64 { return tc.rand } })
 			r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 500})
-			r.status(t, "CS1")
+			_, _ = r.status(t, "CS1")
 			got := r.sleeps.all()
 			if len(got) != len(tc.want) {
 				t.Fatalf("delays %v, want %v", got, tc.want)
@@ -236,7 +236,7 @@ func TestClient_backoffIsExponentialWithFullJitter(t *testing.T) {
 	t.Run("real jitter stays in the window", func(t *testing.T) {
 		r := newRig(t, func(c *osm.Config) { c.MaxRetries = 6; c.Rand = nil })
 		r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 502})
-		r.status(t, "CS1")
+		_, _ = r.status(t, "CS1")
 		for i, d := range r.sleeps.all() {
 			ceiling := min(testMinDelay<<(i+1), testMaxDelay)
 			if d < testMinDelay || d > ceiling {
@@ -316,7 +316,7 @@ func TestClient_retriesConnectionFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		addr := l.Addr().String()
-		l.Close()
+		_ = l.Close()
 		r := newRig(t, func(c *osm.Config) { c.Endpoint = "http://" + addr })
 		_, e := r.status(t, "CS1")
 		if e == nil || e.Kind != osm.KindTransport || e.Attempts != 4 || len(r.sleeps.all()) != 3 {

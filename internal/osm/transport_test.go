@@ -150,13 +150,13 @@ func connectProxy(t *testing.T, target string) (string, func() []string) {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		defer up.Close()
+		defer func() { _ = up.Close() }()
 		w.WriteHeader(http.StatusOK)
 		conn, rw, err := w.(http.Hijacker).Hijack()
 		if err != nil {
 			return
 		}
-		defer conn.Close()
+		defer func() { _ = conn.Close() }()
 		done := make(chan struct{}, 2)
 		go func() { _, _ = io.Copy(up, bufio.NewReader(rw)); done <- struct{}{} }()
 		go func() { _, _ = io.Copy(conn, up); done <- struct{}{} }()

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 )
@@ -22,16 +21,6 @@ import (
 
 func readCase(id string) string {
 	return fmt.Sprintf("data \"servicerequest_case_status\" \"t\" {\n  case_id = %q\n}\n", id)
-}
-
-// expectRequests checks how many requests the fake saw for id.
-func expectRequests(f *fakeosm.Server, id string, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := f.RequestCount(id); got != want {
-			return fmt.Errorf("the fake saw %d requests for %s, want %d", got, id, want)
-		}
-		return nil
-	}
 }
 
 // Every successful UnitTest step below reads the data source several times
