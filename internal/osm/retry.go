@@ -69,7 +69,7 @@ func newRetryPolicy(cfg Config) (retryPolicy, error) {
 		return p, errors.New("request timeout must not be negative")
 	}
 	if p.sleep == nil {
-		p.sleep = sleepContext
+		p.sleep = retrySleep
 	}
 	if p.rand == nil {
 		p.rand = rand.Float64
@@ -80,8 +80,8 @@ func newRetryPolicy(cfg Config) (retryPolicy, error) {
 	return p, nil
 }
 
-// sleepContext waits for d or until ctx ends, whichever comes first.
-func sleepContext(ctx context.Context, d time.Duration) error {
+// retrySleep waits for d or until ctx ends, whichever comes first.
+func retrySleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
