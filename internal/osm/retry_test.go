@@ -44,7 +44,7 @@ func (s *sleeps) all() []time.Duration {
 	return append([]time.Duration(nil), s.delays...)
 }
 
-type logLine struct {
+type retryLogLine struct {
 	level  osm.Level
 	msg    string
 	fields map[string]any
@@ -53,7 +53,7 @@ type logLine struct {
 // logs records the client's log lines.
 type logs struct {
 	mu    sync.Mutex
-	lines []logLine
+	lines []retryLogLine
 }
 
 func (l *logs) Log(_ context.Context, level osm.Level, msg string, fields map[string]any) {
@@ -62,14 +62,14 @@ func (l *logs) Log(_ context.Context, level osm.Level, msg string, fields map[st
 		cp[k] = v
 	}
 	l.mu.Lock()
-	l.lines = append(l.lines, logLine{level, msg, cp})
+	l.lines = append(l.lines, retryLogLine{level, msg, cp})
 	l.mu.Unlock()
 }
 
-func (l *logs) at(level osm.Level) []logLine {
+func (l *logs) at(level osm.Level) []retryLogLine {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []logLine
+	var out []retryLogLine
 	for _, x := range l.lines {
 		if x.level == level {
 			out = append(out, x)

@@ -70,14 +70,14 @@ func withTransportAttributes(attrs map[string]schema.Attribute) map[string]schem
 			"`Retry-After` (seconds or an HTTP date): then that, capped by `retry_max_delay`. " +
 			fmt.Sprintf("Defaults to `%s`. `0s` to `%s`, and at most `retry_max_delay`.", fmtDuration(osm.DefaultRetryMinDelay), fmtDuration(retryDelayLimit)),
 		Optional:   true,
-		Validators: []validator.String{duration(0, retryDelayLimit)},
+		Validators: []validator.String{durationBetween(0, retryDelayLimit)},
 	}
 	attrs["retry_max_delay"] = schema.StringAttribute{
 		MarkdownDescription: "Longest wait before a retry, `Retry-After` included, as a duration such as `30s`. " +
 			fmt.Sprintf("Defaults to `%s`. `0s` to `%s`. ", fmtDuration(osm.DefaultRetryMaxDelay), fmtDuration(retryDelayLimit)) +
 			"When only this is set and it is shorter than the default `retry_min_delay`, the minimum is lowered to it.",
 		Optional:   true,
-		Validators: []validator.String{duration(0, retryDelayLimit)},
+		Validators: []validator.String{durationBetween(0, retryDelayLimit)},
 	}
 	attrs["request_timeout"] = schema.StringAttribute{
 		MarkdownDescription: "Time limit of each attempt, from sending the request to the end of the answer's body, " +
@@ -85,7 +85,7 @@ func withTransportAttributes(attrs map[string]schema.Attribute) map[string]schem
 			fmt.Sprintf("Defaults to `%s`. `%s` to `%s`. ", fmtDuration(osm.DefaultRequestTimeout), fmtDuration(minRequestTimeout), fmtDuration(maxRequestTimeout)) +
 			"Whatever the settings, Terraform's cancellation (Ctrl-C) stops a read at once.",
 		Optional:   true,
-		Validators: []validator.String{duration(minRequestTimeout, maxRequestTimeout)},
+		Validators: []validator.String{durationBetween(minRequestTimeout, maxRequestTimeout)},
 	}
 	attrs["ca_cert_file"] = schema.StringAttribute{
 		MarkdownDescription: "Path of a PEM file of CA certificates to trust, in addition to the system's, " +
@@ -284,20 +284,20 @@ func transportHint(e *osm.Error) string {
 	return ""
 }
 
-// durationValidator checks a Go duration string within bounds.
-type durationValidator struct{ min, max time.Duration }
+// durationRangeValidator checks a Go duration string within bounds.
+type durationRangeValidator struct{ min, max time.Duration }
 
-var _ validator.String = durationValidator{}
+var _ validator.String = durationRangeValidator{}
 
-func duration(min, max time.Duration) validator.String { return durationValidator{min: min, max: max} }
+func durationBetween(min, max time.Duration) validator.String { return durationRangeValidator{min: min, max: max} }
 
-func (v durationValidator) Description(context.Context) string {
+func (v durationRangeValidator) Description(context.Context) string {
 	return fmt.Sprintf(`a duration such as "500ms", "1s" or "2m" from %s to %s`, fmtDuration(v.min), fmtDuration(v.max))
 }
 
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v durationRangeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v durationRangeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
