@@ -289,13 +289,17 @@ type durationRangeValidator struct{ min, max time.Duration }
 
 var _ validator.String = durationRangeValidator{}
 
-func durationBetween(min, max time.Duration) validator.String { return durationRangeValidator{min: min, max: max} }
+func durationBetween(min, max time.Duration) validator.String {
+	return durationRangeValidator{min: min, max: max}
+}
 
 func (v durationRangeValidator) Description(context.Context) string {
 	return fmt.Sprintf(`a duration such as "500ms", "1s" or "2m" from %s to %s`, fmtDuration(v.min), fmtDuration(v.max))
 }
 
-func (v durationRangeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v durationRangeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v durationRangeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
