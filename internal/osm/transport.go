@@ -42,7 +42,11 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 	if proxy == nil {
 		proxy = ProxyFromEnvironment()
 	}
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil, errors.New("http.DefaultTransport has been replaced by a transport the client cannot configure")
+	}
+	t := base.Clone()
 	t.Proxy = proxy
 	t.TLSClientConfig = tlsCfg
 	t.ForceAttemptHTTP2 = true

@@ -289,8 +289,8 @@ type durationRangeValidator struct{ min, max time.Duration }
 
 var _ validator.String = durationRangeValidator{}
 
-func durationBetween(min, max time.Duration) validator.String {
-	return durationRangeValidator{min: min, max: max}
+func durationBetween(lo, hi time.Duration) validator.String {
+	return durationRangeValidator{min: lo, max: hi}
 }
 
 func (v durationRangeValidator) Description(context.Context) string {
