@@ -27,6 +27,7 @@ type Response struct {
 	Body       string            // sent as is
 	Header     map[string]string // extra response headers
 	Delay      time.Duration     // wait before answering (cut short if the client goes away)
+	Fault      Fault             // a connection failure instead of an answer (faults.go)
 }
 
 // Request is what the fake saw of one request.
@@ -37,6 +38,9 @@ type Request struct {
 	Header  http.Header
 	Time    time.Time
 	Matched bool // whether the path was a well-formed status path
+
+	RemoteAddr string // the client's address: one per connection
+	Host       string // the Host the request named
 }
 
 // Server is the fake service. Use it as an http.Handler, usually behind
@@ -175,6 +179,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{
 		Method: r.Method, Path: r.URL.EscapedPath(), CaseID: caseID,
 		Header: r.Header.Clone(), Time: time.Now(), Matched: matched,
+		RemoteAddr: r.RemoteAddr, Host: r.Host,
 	})
 	s.inFlight++
 	if s.inFlight > s.peak {
@@ -227,6 +232,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if w.Header().Get("Content-Type") == "" {
 			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		}
+		if canned.Fault != "" {
+			if !serveFault(w, r, canned.Fault, code, canned.Body) {
+				writeJSON(w, http.StatusInternalServerError, errorBody("FAKE.0001", "unknown fault "+string(canned.Fault)))
+			}
+			return
 		}
 		w.WriteHeader(code)
 		_, _ = w.Write([]byte(canned.Body))

@@ -30,18 +30,24 @@ func (a *TokenAuth) Scheme() string { return SchemeToken }
 // schemer is implemented by the Authenticators of this package.
 type schemer interface{ Scheme() string }
 
-// sendRenewing is send, plus one renewal: when the answer rejects the
+// sendRenewing is do (with its retries), plus one renewal: when the answer rejects the
 // credentials (HTTP 401, APIGW.0301, OSM.0002) and the Authenticator is a
 // Refresher that can renew them, it sends req once more. AK/SK signatures
 // are never re-sent: a wrong key stays wrong, and five wrong signatures in a
 // row lock it for five minutes.
 func (c *Client) sendRenewing(ctx context.Context, req *http.Request) (*answer, error) {
-	ans, err := c.send(ctx, req)
+	ans, err := c.do(ctx, req)
 	if err != nil || !rejectsCredentials(ans) {
 		return ans, err
 	}
 	r, ok := c.auth.(Refresher)
-	if !ok || !r.Invalidate(ctx, req) {
+	// do sends a fresh, authenticated clone of req per attempt: the
+	// rejected credentials are on the clone that went on the wire.
+	sent := ans.sent
+	if sent == nil {
+		sent = req
+	}
+	if !ok || !r.Invalidate(ctx, sent) {
 		return ans, nil
 	}
 	if req.Body != nil && req.Body != http.NoBody {
@@ -60,7 +66,7 @@ func (c *Client) sendRenewing(ctx context.Context, req *http.Request) (*answer, 
 		"status":     ans.status,
 		"request_id": ans.header.Get(HeaderRequestID),
 	})
-	again, err := c.send(ctx, req)
+	again, err := c.do(ctx, req)
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Attempts > 0 {
 			e.Attempts += ans.attempts

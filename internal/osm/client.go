@@ -92,6 +92,26 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives one line per attempt; nil discards.
 	Logger Logger
+
+	// Retries and timeouts (retry.go). The zero values mean: no retries,
+	// no per-attempt timeout; the Default* constants are the provider's.
+	//
+	// MaxRetries is how many times a failed attempt is retried (0: none).
+	MaxRetries int
+	// RetryMinDelay and RetryMaxDelay bound the wait before a retry, a
+	// Retry-After included.
+	RetryMinDelay time.Duration
+	RetryMaxDelay time.Duration
+	// RequestTimeout limits each attempt, reading the body included.
+	RequestTimeout time.Duration
+	// Sleep waits between attempts and must return early, with ctx.Err(),
+	// when ctx ends; nil means a timer. Tests inject one to record delays.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Rand returns a uniform number in [0, 1) for the jitter; nil means
+	// math/rand/v2. It must be safe for concurrent use.
+	Rand func() float64
+	// Now is the clock for Retry-After dates; nil means time.Now.
+	Now func() time.Time
 }
 
 // Client calls the OSM API. It is safe for concurrent use.
@@ -103,6 +123,8 @@ type Client struct {
 	userAgent string
 	http      *http.Client
 	log       Logger
+	retry     retryPolicy
+	hooks     attemptHooks
 }
 
 // New checks cfg and returns a Client.
@@ -138,12 +160,18 @@ func New(cfg Config) (*Client, error) {
 	if err := ValidateHeaderValue(c.userAgent+"x", 1024); err != nil {
 		return nil, fmt.Errorf("user agent %w", err)
 	}
-	if c.http == nil {
-		c.http = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if c.retry, err = newRetryPolicy(cfg); err != nil {
+		return nil, err
 	}
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
+	if c.http == nil {
+		if c.http, err = NewHTTPClient(TransportOptions{}); err != nil {
+			return nil, err
+		}
+	}
+	c.http = instrument(c.http, c.log)
 	return c, nil
 }
 
@@ -221,40 +249,45 @@ type answer struct {
 	tooLarge bool
 	host     string
 	attempts int
+	// sent is the request as it went on the wire, credentials included,
+	// so that a Refresher can tell which credentials were rejected.
+	sent *http.Request
 }
 
-// send performs req once and reads its whole body (up to MaxBodyBytes).
-func (c *Client) send(ctx context.Context, req *http.Request) (*answer, error) {
-	if err := c.auth.Authenticate(ctx, req); err != nil {
+// attempt sends one fresh clone of req, authenticated, and reads its
+// whole body (up to MaxBodyBytes) within the per-attempt timeout. Its error
+// is an *Error unless it came from the Authenticator.
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int) (*answer, error) {
+	actx := withAttempt(ctx, n)
+	if c.retry.timeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(actx, c.retry.timeout)
+		defer cancel()
+	}
+	r := req.Clone(actx)
+	if err := c.auth.Authenticate(actx, r); err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	resp, err := c.http.Do(req)
+	resp, err := c.http.Do(r)
 	if err != nil {
-		return nil, c.transportError(ctx, req, err, 1)
+		return nil, c.transportError(ctx, actx, r, err, n)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
-		return nil, c.transportError(ctx, req, fmt.Errorf("reading response body: %w", err), 1)
+		return nil, c.transportError(ctx, actx, r, fmt.Errorf("reading the body of the HTTP %d answer: %w", resp.StatusCode, err), n)
 	}
-	ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host, attempts: 1}
+	ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: r.URL.Host, attempts: n, sent: r}
 	if len(body) > MaxBodyBytes {
 		ans.tooLarge = true
 		ans.body = body[:MaxBodyBytes]
 	}
-	c.log.Log(ctx, LevelDebug, "OSM API request", map[string]any{
-		"method":      req.Method,
-		"path":        req.URL.EscapedPath(),
-		"status":      resp.StatusCode,
-		"duration_ms": time.Since(start).Milliseconds(),
-		"attempt":     1,
-		"request_id":  resp.Header.Get(HeaderRequestID),
-	})
 	return ans, nil
 }
 
-func (c *Client) transportError(ctx context.Context, req *http.Request, err error, attempts int) *Error {
+// transportError describes a failure to get an answer: canceled when the
+// caller's ctx ended, a timeout when only the attempt's actx did.
+func (c *Client) transportError(ctx, actx context.Context, req *http.Request, err error, attempts int) *Error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		// url.Error repeats the method and the URL; the host is reported
@@ -262,8 +295,11 @@ func (c *Client) transportError(ctx context.Context, req *http.Request, err erro
 		err = ue.Err
 	}
 	kind := KindTransport
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		kind, err = KindCanceled, ctx.Err()
+	case actx.Err() != nil && errors.Is(actx.Err(), context.DeadlineExceeded):
+		err = &attemptTimeoutError{timeout: c.retry.timeout}
 	}
 	return &Error{Kind: kind, Host: req.URL.Host, Err: err, Attempts: attempts}
 }
@@ -289,6 +325,9 @@ func decodeStatus(a *answer) (Status, error) {
 	}
 	if a.tooLarge {
 		return 0, unexpected(fmt.Sprintf("the response body is larger than %d bytes", MaxBodyBytes))
+	}
+	if a.status >= 300 && a.status < 400 {
+		return 0, unexpected("the endpoint answered with a redirect, which the client does not follow (it would carry the credentials elsewhere); check the endpoint")
 	}
 	var body statusBody
 	jsonErr := json.Unmarshal(a.body, &body)

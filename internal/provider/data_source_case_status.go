@@ -133,6 +133,7 @@ func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			"The servicerequest provider was not configured before reading data. Please report this issue to the provider developers.")
 		return
 	}
+	d.data.addWarnings(&resp.Diagnostics)
 	id := m.CaseID.ValueString()
 	// Reading once, or polling until wait_for_statuses: data_source_case_status_wait.go.
 	// The outcomes of a wait arrive as diagnostics; err is a single read's.

@@ -20,7 +20,7 @@ func describeError(err error, caseID string) (summary, detail string) {
 		return "Cannot read service ticket status",
 			fmt.Sprintf("Reading the status of case %q failed: %s.", caseID, err)
 	}
-	what := fmt.Sprintf("Reading the status of case %q failed: %s.", caseID, e)
+	what := fmt.Sprintf("Reading the status of case %q failed: %s.", caseID, e) + describeAttempts(e)
 	switch e.Kind {
 	case osm.KindAuth:
 		return "Service Ticket API rejected the credentials", what + "\n\n" +
@@ -57,7 +57,7 @@ func describeError(err error, caseID string) (summary, detail string) {
 			"quote the error code and request id to Huawei Cloud support if it persists."
 	case osm.KindTransport:
 		return "Cannot reach the Service Ticket API", what + "\n\n" +
-			"Check the endpoint, DNS, proxy settings (HTTPS_PROXY, NO_PROXY) and network access to the host."
+			"Check the endpoint, DNS, proxy settings (HTTPS_PROXY, NO_PROXY) and network access to the host." + transportHint(e)
 	case osm.KindCanceled:
 		return "Reading the service ticket status was canceled", what
 	default:

@@ -30,6 +30,7 @@ var exercisedExamples = map[string]string{
 	"guides/gating/functions.tf":                               "TestExampleGating_functions",
 	"functions/status_name/function.tf":                        "TestExampleFunctions",
 	"functions/is_closed/function.tf":                          "TestExampleFunctions",
+	"guides/reliability/main.tf":                               "TestAccExample_reliabilityGuide",
 	"demo/main.tf":                                             "internal/demo TestRun",
 	"demo/versions.tf":                                         "internal/demo TestRun",
 }

@@ -6,7 +6,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -65,11 +64,13 @@ type providerModel struct {
 	Endpoint types.String `tfsdk:"endpoint"`
 	Site     types.String `tfsdk:"site"`
 	authModel
+	transportModel
 }
 
 // providerData is what every data source of one configured provider shares.
 type providerData struct {
-	client *osm.Client
+	client    *osm.Client
+	transport transportSettings
 }
 
 func (p *servicerequestProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -82,7 +83,7 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 		MarkdownDescription: "Reads the status of Huawei Cloud service tickets through the Service Ticket (OSM) API, " +
 			"so that a plan can read, or refuse to proceed on, the state of a support ticket. " +
 			"It authenticates with a token, an access key pair (AK/SK signing) or an IAM password login.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withTransportAttributes(map[string]schema.Attribute{
 			"token": schema.StringAttribute{
 				MarkdownDescription: "IAM user token, sent as the `X-Auth-Token` header. " +
 					"Falls back to the `" + EnvAuthToken + "` environment variable, then `" + EnvOSAuthToken + "`. " +
@@ -121,7 +122,7 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf("china", "international", "europe")},
 			},
-		},
+		}),
 	}
 	for name, attr := range authAttributes() {
 		resp.Schema.Attributes[name] = attr
@@ -174,12 +175,18 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	checkSetting(&resp.Diagnostics, "language", languageSrc, func() error { return osm.ValidateHeaderValue(language, osm.LanguageMaxLength) })
 	checkSetting(&resp.Diagnostics, "time_zone", timeZoneSrc, func() error { return osm.ValidateHeaderValue(timeZone, osm.TimeZoneMaxLength) })
 	checkSetting(&resp.Diagnostics, "endpoint", endpointSrc, func() error { _, err := osm.ParseEndpoint(endpoint); return err })
+	transport := resolveTransport(cfg.transportModel, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	transport.insecureWarning(&resp.Diagnostics)
+	httpClient, err := osm.NewHTTPClient(osm.TransportOptions{CACertPEM: transport.caPEM, Insecure: transport.insecure})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())
 		return
 	}
 
 	userAgent := fmt.Sprintf("terraform-provider-servicerequest/%s terraform/%s", p.version, req.TerraformVersion)
-	httpClient := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	logger := newLogger(creds.secrets()...)
 	auth := creds.authenticator(ctx, httpClient, userAgent, logger, &resp.Diagnostics)
 	if auth == nil {
@@ -193,12 +200,17 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		UserAgent:  userAgent,
 		HTTPClient: httpClient,
 		Logger:     logger,
+
+		MaxRetries:     transport.maxRetries,
+		RetryMinDelay:  transport.minDelay,
+		RetryMaxDelay:  transport.maxDelay,
+		RequestTimeout: transport.timeout,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())
 		return
 	}
-	data := &providerData{client: client}
+	data := &providerData{client: client, transport: transport}
 	resp.DataSourceData = data
 }
 

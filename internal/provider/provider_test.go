@@ -29,6 +29,7 @@ var envVars = []string{
 	provider.EnvTimeZone, provider.EnvEndpoint,
 	provider.EnvAccessKey, provider.EnvSecretKey, provider.EnvSecurityToken, provider.EnvDomainID,
 	provider.EnvUserName, provider.EnvPassword, provider.EnvDomainName, provider.EnvAuthURL,
+	provider.EnvMaxRetries, provider.EnvInsecure,
 }
 
 // clearEnv makes a test independent of the developer's environment.
@@ -58,9 +59,15 @@ func newFake(t *testing.T) (*fakeosm.Server, string) {
 }
 
 // providerBlock configures the provider against the fake, plus extra lines.
+// Retries wait 1ms to 5ms unless extra sets the delays, so that a test of
+// a 5xx answer does not wait for real backoff.
 func providerBlock(endpoint string, extra ...string) string {
+	lines := strings.Join(extra, "\n  ")
+	if !strings.Contains(lines, "retry_min_delay") && !strings.Contains(lines, "retry_max_delay") {
+		lines += "\n  retry_min_delay = \"1ms\"\n  retry_max_delay = \"5ms\""
+	}
 	return fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = %q\n  token    = %q\n  %s\n}\n",
-		endpoint, testToken, strings.Join(extra, "\n  "))
+		endpoint, testToken, lines)
 }
 
 // readExample returns the HCL of a file under examples/.
