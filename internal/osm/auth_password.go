@@ -124,7 +124,7 @@ func NewPasswordAuth(cfg PasswordConfig) (*PasswordAuth, error) {
 	if err := ValidateHeaderValue(cfg.UserAgent+"x", 1024); err != nil {
 		return nil, fmt.Errorf("user agent %w", err)
 	}
-	hc := http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	var hc http.Client // nil Transport: http.DefaultTransport
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	}

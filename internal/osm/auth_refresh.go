@@ -56,7 +56,9 @@ func (c *Client) sendRenewing(ctx context.Context, req *http.Request) (*answer, 
 		}
 		body, err := req.GetBody()
 		if err != nil {
-			return ans, nil
+			// The body cannot be sent again, so there is no renewal:
+			// the rejection is the answer.
+			return ans, nil //nolint:nilerr // the 401 answer is the result
 		}
 		req.Body = body
 	}

@@ -63,8 +63,8 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Kind.String())
-	switch {
-	case e.Kind == KindTransport || e.Kind == KindCanceled:
+	switch e.Kind {
+	case KindTransport, KindCanceled:
 		if e.Host != "" {
 			fmt.Fprintf(&b, " for host %s", e.Host)
 		}
@@ -161,11 +161,11 @@ func Sanitize(s string, maxBytes int) string {
 	var b strings.Builder
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
-		if r == utf8.RuneError && size <= 1 && !(cut && !utf8.FullRuneInString(s)) {
+		if r == utf8.RuneError && size <= 1 {
+			if cut && !utf8.FullRuneInString(s) {
+				break // a rune split by the cut: drop it
+			}
 			b.WriteRune(utf8.RuneError)
-		} else if r == utf8.RuneError && size <= 1 {
-			// a rune split by the cut: drop it
-			break
 		} else if unicode.IsControl(r) {
 			b.WriteRune(utf8.RuneError)
 		} else {

@@ -248,8 +248,8 @@ func resolveCredentials(ctx context.Context, token types.String, m authModel, di
 			checkSetting(diags, r.attr, r.source, func() error { return f(r.value) })
 		}
 	}
-	header := func(max int) func(string) error {
-		return func(s string) error { return osm.ValidateHeaderValue(s, max) }
+	header := func(maxLen int) func(string) error {
+		return func(s string) error { return osm.ValidateHeaderValue(s, maxLen) }
 	}
 	switch c.method {
 	case osm.SchemeToken:

@@ -123,7 +123,7 @@ func (statusSet) ValidateSet(_ context.Context, req validator.SetRequest, resp *
 // durationValidator checks a duration string against a lower bound.
 type durationValidator struct{ min time.Duration }
 
-func durationAtLeast(min time.Duration) validator.String { return durationValidator{min: min} }
+func durationAtLeast(least time.Duration) validator.String { return durationValidator{min: least} }
 
 func (v durationValidator) Description(context.Context) string {
 	return fmt.Sprintf("a duration such as \"30s\" or \"2m\", at least %s", shortDuration(v.min))
