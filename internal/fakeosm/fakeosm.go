@@ -51,6 +51,7 @@ type Server struct {
 	requestID int
 	inFlight  int
 	peak      int
+	throttle  throttleState // the gateway's rate limit (throttle.go)
 }
 
 // New returns a fake that accepts the given tokens.
@@ -173,6 +174,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.peak = s.inFlight
 	}
 	latency := s.latency
+	throttled, retryAfter := matched && s.throttledLocked(time.Now()), s.throttle.cfg.RetryAfter
 	authorized := s.tokens[r.Header.Get("X-Auth-Token")]
 	status, exists := s.tickets[caseID]
 	var canned *Response
@@ -191,6 +193,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	w.Header().Set("X-Request-Id", reqID)
+	if throttled {
+		s.writeThrottled(w, retryAfter)
+		return
+	}
 	if canned != nil {
 		latency += canned.Delay
 	}

@@ -92,6 +92,14 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives one line per attempt; nil discards.
 	Logger Logger
+	// MaxConcurrency bounds the HTTP attempts in flight at once, across every
+	// call of the client (limiter.go); 0 means DefaultMaxConcurrency, at most
+	// MaxMaxConcurrency. New raises MaxIdleConnsPerHost of an *http.Transport
+	// to it, so that the workers reuse their connections.
+	MaxConcurrency int
+	// MaxRequestsPerSecond caps the request rate of the client; 0 means
+	// unlimited.
+	MaxRequestsPerSecond float64
 }
 
 // Client calls the OSM API. It is safe for concurrent use.
@@ -103,6 +111,8 @@ type Client struct {
 	userAgent string
 	http      *http.Client
 	log       Logger
+	limiter   *limiter    // client-wide concurrency, rate and throttle (limiter.go)
+	flights   flightGroup // identical requests in flight made once (flight.go)
 }
 
 // New checks cfg and returns a Client.
@@ -143,6 +153,16 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.log == nil {
 		c.log = nopLogger{}
+	}
+	if c.limiter, err = newLimiter(cfg.MaxConcurrency, cfg.MaxRequestsPerSecond); err != nil {
+		return nil, err
+	}
+	c.limiter.log = c.log
+	if t, ok := c.http.Transport.(*http.Transport); ok && t.MaxIdleConnsPerHost < c.limiter.max {
+		t.MaxIdleConnsPerHost = c.limiter.max
+		if t.MaxIdleConns != 0 && t.MaxIdleConns < c.limiter.max {
+			t.MaxIdleConns = c.limiter.max
+		}
 	}
 	return c, nil
 }
@@ -200,17 +220,26 @@ func (c *Client) NewStatusRequest(ctx context.Context, caseID string, opts Reque
 }
 
 // CaseStatus reads the status of one service ticket with
-// GET {endpoint}/v2/servicerequest/cases/{case_id}/status.
+// GET {endpoint}/v2/servicerequest/cases/{case_id}/status. Identical calls
+// (same case id, language and time zone) in flight at the same moment make
+// one request and share its answer.
 func (c *Client) CaseStatus(ctx context.Context, caseID string, opts RequestOptions) (Status, error) {
 	req, err := c.NewStatusRequest(ctx, caseID, opts)
 	if err != nil {
 		return 0, err
 	}
-	ans, err := c.send(ctx, req)
-	if err != nil {
-		return 0, err
+	key := req.URL.String() + "\n" + req.Header.Get(HeaderLanguage) + "\n" + req.Header.Get(HeaderTimeZone)
+	s, err, _ := c.flights.do(ctx, key, func(fctx context.Context) (Status, error) {
+		ans, err := c.send(fctx, req.WithContext(fctx))
+		if err != nil {
+			return 0, err
+		}
+		return decodeStatus(ans)
+	})
+	if err != nil && ctx.Err() != nil && !IsKind(err, KindCanceled) {
+		err = &Error{Kind: KindCanceled, Host: req.URL.Host, Err: ctx.Err()}
 	}
-	return decodeStatus(ans)
+	return s, err
 }
 
 // answer is one HTTP response, fully read.
@@ -228,6 +257,15 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*answer, error) {
 	if err := c.auth.Authenticate(ctx, req); err != nil {
 		return nil, err
 	}
+	// Client-wide limiter (limiter.go): every HTTP attempt takes a slot, waits
+	// out any shared throttle pause and rate limit, and reports its answer.
+	lp, err := c.limiter.acquire(ctx)
+	if err != nil {
+		return nil, c.transportError(ctx, req, err, 1)
+	}
+	var ans *answer
+	defer func() { c.limiter.release(ctx, lp, ans) }()
+
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -238,7 +276,7 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*answer, error) {
 	if err != nil {
 		return nil, c.transportError(ctx, req, fmt.Errorf("reading response body: %w", err), 1)
 	}
-	ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host, attempts: 1}
+	ans = &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host, attempts: 1}
 	if len(body) > MaxBodyBytes {
 		ans.tooLarge = true
 		ans.body = body[:MaxBodyBytes]

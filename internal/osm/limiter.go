@@ -1,0 +1,327 @@
+package osm
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Concurrency limits of one Client (Config.MaxConcurrency).
+const (
+	DefaultMaxConcurrency = 16
+	MaxMaxConcurrency     = 256
+)
+
+// Pauses the shared throttle imposes after a throttled answer (HTTP 429 or
+// APIGW.0308).
+const (
+	// DefaultThrottlePause is the pause after a throttled answer without a
+	// usable Retry-After header: the gateway documents "retry after 2 to 5 s".
+	DefaultThrottlePause = 2 * time.Second
+	// MaxThrottlePause is the longest Retry-After honoured, so that a
+	// misbehaving gateway cannot hang a plan for hours.
+	MaxThrottlePause = time.Minute
+)
+
+// LimiterStats describes the client-wide limiter at one moment.
+type LimiterStats struct {
+	MaxConcurrency int       // the configured bound
+	Allowed        int       // the concurrency allowed now (lower after throttling, recovering to MaxConcurrency)
+	InFlight       int       // attempts holding a slot now
+	Throttled      int       // throttled answers seen so far
+	PausedUntil    time.Time // no attempt starts before this; zero when never paused
+	RateLimit      float64   // requests per second allowed now; 0 means unlimited
+}
+
+// limiter bounds and paces every HTTP attempt of one Client, whichever data
+// source or batch it serves:
+//   - at most `allowed` attempts are in flight (a FIFO queue of slots);
+//     allowed starts at max and follows AIMD: halved once per throttling
+//     event, then raised by 1/allowed per answered attempt, so it climbs back
+//     by about one slot per round of answers;
+//   - a throttled answer sets a client-wide "not before" time from its
+//     Retry-After header, and every attempt, in flight or queued, waits for it;
+//   - an optional token bucket caps the request rate; it is halved on
+//     throttling and recovers gradually too.
+type limiter struct {
+	mu        sync.Mutex
+	max       int
+	allowed   float64
+	inFlight  int
+	queue     []*slotWaiter
+	epoch     uint64 // bumped at each decrease; answers to older attempts do not decrease again
+	notBefore time.Time
+	throttled int
+
+	rate    *rate.Limiter // nil: unlimited
+	maxRate float64
+
+	// Injected for tests; real time otherwise.
+	now          func() time.Time
+	sleep        func(ctx context.Context, d time.Duration) error
+	defaultPause time.Duration
+	pauseCap     time.Duration
+	log          Logger
+}
+
+type slotWaiter struct {
+	ch      chan struct{}
+	granted bool
+}
+
+// permit is one granted attempt.
+type permit struct {
+	epoch uint64
+}
+
+func newLimiter(maxConcurrency int, requestsPerSecond float64) (*limiter, error) {
+	if maxConcurrency == 0 {
+		maxConcurrency = DefaultMaxConcurrency
+	}
+	if maxConcurrency < 1 || maxConcurrency > MaxMaxConcurrency {
+		return nil, fmt.Errorf("max concurrency must be between 1 and %d, got %d", MaxMaxConcurrency, maxConcurrency)
+	}
+	if math.IsNaN(requestsPerSecond) || math.IsInf(requestsPerSecond, 0) || requestsPerSecond < 0 {
+		return nil, fmt.Errorf("max requests per second must be a positive number, got %v", requestsPerSecond)
+	}
+	l := &limiter{
+		max:          maxConcurrency,
+		allowed:      float64(maxConcurrency),
+		now:          time.Now,
+		sleep:        sleepCtx,
+		defaultPause: DefaultThrottlePause,
+		pauseCap:     MaxThrottlePause,
+	}
+	if requestsPerSecond > 0 {
+		// A burst of one keeps the pace even: no spike of max requests at the start.
+		l.rate = rate.NewLimiter(rate.Limit(requestsPerSecond), 1)
+		l.maxRate = requestsPerSecond
+	}
+	return l, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// slots is the number of attempts allowed in flight now.
+func (l *limiter) slots() int {
+	n := int(l.allowed)
+	if n < 1 {
+		n = 1
+	}
+	return n
+}
+
+// acquire waits for a slot, the end of any shared pause and a rate token,
+// in that order. It returns only ctx's error.
+func (l *limiter) acquire(ctx context.Context) (permit, error) {
+	if err := l.takeSlot(ctx); err != nil {
+		return permit{}, err
+	}
+	for {
+		if err := l.waitPause(ctx); err != nil {
+			l.giveSlot()
+			return permit{}, err
+		}
+		if l.rate != nil {
+			now := l.now()
+			res := l.rate.ReserveN(now, 1)
+			if d := res.DelayFrom(now); d > 0 {
+				if err := l.sleep(ctx, d); err != nil {
+					res.CancelAt(l.now())
+					l.giveSlot()
+					return permit{}, err
+				}
+			}
+		}
+		// A throttled answer may have arrived while this attempt waited
+		// for its rate token: honour that pause too.
+		l.mu.Lock()
+		if !l.now().Before(l.notBefore) {
+			p := permit{epoch: l.epoch}
+			l.mu.Unlock()
+			return p, nil
+		}
+		l.mu.Unlock()
+	}
+}
+
+func (l *limiter) takeSlot(ctx context.Context) error {
+	l.mu.Lock()
+	if len(l.queue) == 0 && l.inFlight < l.slots() {
+		l.inFlight++
+		l.mu.Unlock()
+		return nil
+	}
+	w := &slotWaiter{ch: make(chan struct{})}
+	l.queue = append(l.queue, w)
+	l.mu.Unlock()
+	select {
+	case <-w.ch:
+		return nil
+	case <-ctx.Done():
+		l.mu.Lock()
+		if w.granted {
+			// Granted while ctx ended: hand the slot on.
+			l.mu.Unlock()
+			l.giveSlot()
+			return ctx.Err()
+		}
+		for i, q := range l.queue {
+			if q == w {
+				l.queue = append(l.queue[:i], l.queue[i+1:]...)
+				break
+			}
+		}
+		l.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// giveSlot frees a slot and hands free slots to the queue in order.
+func (l *limiter) giveSlot() {
+	l.mu.Lock()
+	l.inFlight--
+	l.grantLocked()
+	l.mu.Unlock()
+}
+
+func (l *limiter) grantLocked() {
+	for len(l.queue) > 0 && l.inFlight < l.slots() {
+		w := l.queue[0]
+		l.queue[0] = nil
+		l.queue = l.queue[1:]
+		w.granted = true
+		l.inFlight++
+		close(w.ch)
+	}
+}
+
+func (l *limiter) waitPause(ctx context.Context) error {
+	for {
+		l.mu.Lock()
+		d := l.notBefore.Sub(l.now())
+		l.mu.Unlock()
+		if d <= 0 {
+			return ctx.Err()
+		}
+		if err := l.sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// release ends the attempt p after its answer was read. ans is nil when no
+// HTTP answer arrived (a transport error), which changes nothing but the slot.
+func (l *limiter) release(ctx context.Context, p permit, ans *answer) {
+	l.mu.Lock()
+	l.inFlight--
+	var pause time.Duration
+	throttled, decreased := false, false
+	switch {
+	case ans == nil:
+	case isThrottledAnswer(ans):
+		throttled = true
+		l.throttled++
+		pause = l.pauseFor(ans.header)
+		if until := l.now().Add(pause); until.After(l.notBefore) {
+			l.notBefore = until
+		}
+		if p.epoch == l.epoch {
+			// One decrease per throttling event: the answers to attempts
+			// that were already in flight belong to the same event.
+			l.epoch++
+			decreased = true
+			l.allowed = math.Max(1, math.Floor(l.allowed/2))
+			if l.rate != nil {
+				l.rate.SetLimitAt(l.now(), rate.Limit(math.Max(l.maxRate/64, float64(l.rate.Limit())/2)))
+			}
+		}
+	default:
+		if l.allowed < float64(l.max) {
+			l.allowed = math.Min(float64(l.max), l.allowed+1/l.allowed)
+		}
+		if l.rate != nil {
+			if cur := float64(l.rate.Limit()); cur < l.maxRate {
+				l.rate.SetLimitAt(l.now(), rate.Limit(math.Min(l.maxRate, cur+l.maxRate/32)))
+			}
+		}
+	}
+	l.grantLocked()
+	allowed := l.slots()
+	l.mu.Unlock()
+	if throttled && l.log != nil {
+		l.log.Log(ctx, LevelWarn, "OSM API throttled the client; pausing every request", map[string]any{
+			"pause_ms":            pause.Milliseconds(),
+			"allowed_concurrency": allowed,
+			"decreased":           decreased,
+		})
+	}
+}
+
+// pauseFor is how long every attempt waits after a throttled answer: its
+// Retry-After (seconds or an HTTP date), else the default, at most pauseCap.
+func (l *limiter) pauseFor(h http.Header) time.Duration {
+	d := l.defaultPause
+	if v := h.Get("Retry-After"); v != "" {
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+			if secs < 0 {
+				secs = 0
+			}
+			if secs > int64(l.pauseCap/time.Second)+1 {
+				secs = int64(l.pauseCap/time.Second) + 1
+			}
+			d = time.Duration(secs) * time.Second
+		} else if t, err := http.ParseTime(v); err == nil {
+			d = t.Sub(l.now())
+			if d < 0 {
+				d = 0
+			}
+		}
+	}
+	if d > l.pauseCap {
+		d = l.pauseCap
+	}
+	return d
+}
+
+var throttleCode = []byte(`"` + CodeGatewayThrottle + `"`)
+
+// isThrottledAnswer reports HTTP 429 or the gateway's APIGW.0308 code.
+func isThrottledAnswer(a *answer) bool {
+	if a.status == http.StatusTooManyRequests {
+		return true
+	}
+	return (a.status < 200 || a.status >= 300) && bytes.Contains(a.body, throttleCode)
+}
+
+func (l *limiter) stats() LimiterStats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := LimiterStats{
+		MaxConcurrency: l.max,
+		Allowed:        l.slots(),
+		InFlight:       l.inFlight,
+		Throttled:      l.throttled,
+		PausedUntil:    l.notBefore,
+	}
+	if l.rate != nil {
+		s.RateLimit = float64(l.rate.Limit())
+	}
+	return s
+}
