@@ -64,6 +64,9 @@ type providerModel struct {
 	TimeZone types.String `tfsdk:"time_zone"`
 	Endpoint types.String `tfsdk:"endpoint"`
 	Site     types.String `tfsdk:"site"`
+	// provider_scale.go
+	MaxConcurrency       types.Int64   `tfsdk:"max_concurrency"`
+	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 // providerData is what every data source of one configured provider shares.
@@ -118,6 +121,8 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf("china", "international", "europe")},
 			},
+			"max_concurrency":         maxConcurrencyAttribute(),
+			"max_requests_per_second": maxRequestsPerSecondAttribute(),
 		},
 	}
 }
@@ -153,6 +158,7 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 					"Use a value known at plan time, or leave it unset to use the environment variable or the default.")
 		}
 	}
+	maxConcurrency, maxRPS := scaleSettings(cfg.MaxConcurrency, cfg.MaxRequestsPerSecond, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -193,6 +199,9 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		UserAgent:  fmt.Sprintf("terraform-provider-servicerequest/%s terraform/%s", p.version, req.TerraformVersion),
 		HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
 		Logger:     newLogger(token),
+
+		MaxConcurrency:       maxConcurrency,
+		MaxRequestsPerSecond: maxRPS,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())
@@ -221,7 +230,7 @@ func checkSetting(diags *diag.Diagnostics, attr, source string, check func() err
 func (p *servicerequestProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *servicerequestProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewCaseStatusDataSource}
+	return []func() datasource.DataSource{NewCaseStatusDataSource, NewCaseStatusesDataSource}
 }
 
 func (p *servicerequestProvider) Functions(context.Context) []func() function.Function { return nil }
