@@ -100,7 +100,9 @@ func (b *bench) targets() []string {
 		}
 		return "**missed**"
 	}
-	med := func(k kind, n int, l time.Duration) time.Duration { return b.results[key{k: k, n: n, latency: l}].median() }
+	med := func(k kind, n int, l time.Duration) time.Duration {
+		return b.results[key{k: k, n: n, latency: l}].median()
+	}
 	for _, l := range b.o.Latencies {
 		for _, n := range b.o.Ns {
 			bt, fixed, raw := med(batch, n, l), med(batch, 1, l), med(floorRaw, n, l)
