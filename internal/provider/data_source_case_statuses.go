@@ -10,12 +10,12 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
@@ -36,23 +36,11 @@ type caseStatusesDataSource struct {
 	data *providerData
 }
 
-type caseStatusesModel struct {
-	CaseIDs       types.List   `tfsdk:"case_ids"`
-	Language      types.String `tfsdk:"language"`
-	TimeZone      types.String `tfsdk:"time_zone"`
-	IgnoreMissing types.Bool   `tfsdk:"ignore_missing"`
-	ID            types.String `tfsdk:"id"`
-	Statuses      types.Map    `tfsdk:"statuses"`
-	AllClosed     types.Bool   `tfsdk:"all_closed"`
-	Counts        types.Map    `tfsdk:"counts"`
-	Missing       types.List   `tfsdk:"missing"`
-}
-
-// statusObjectType is the type of each value of `statuses`.
-var statusObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"status":      types.Int64Type,
-	"status_name": types.StringType,
-	"closed":      types.BoolType,
+// statusObjectTFType is the type of each value of `statuses`.
+var statusObjectTFType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+	"status":      tftypes.Number,
+	"status_name": tftypes.String,
+	"closed":      tftypes.Bool,
 }}
 
 func (d *caseStatusesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -156,8 +144,27 @@ func (d *caseStatusesDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *caseStatusesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m caseStatusesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	// With up to 10,000 tickets, the framework's reflection over a model
+	// struct of attr.Values would hold several copies of every ticket at
+	// once. This reads the configuration and writes the state as tftypes
+	// values directly, reusing the configured case_ids value and one shared
+	// object per status value, which keeps the provider's memory flat.
+	var cfg map[string]tftypes.Value
+	if err := req.Config.Raw.As(&cfg); err != nil {
+		resp.Diagnostics.AddError("Cannot read the configuration",
+			"Decoding the configuration failed: "+err.Error()+". Please report this issue to the provider developers.")
+		return
+	}
+	var language, timeZone types.String
+	var ignoreMissingAttr types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("language"), &language)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("time_zone"), &timeZone)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ignore_missing"), &ignoreMissingAttr)...)
+	ids, err := distinctIDs(cfg["case_ids"])
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("case_ids"), "Cannot read case_ids",
+			"Decoding case_ids failed: "+err.Error()+". Please report this issue to the provider developers.")
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -166,36 +173,41 @@ func (d *caseStatusesDataSource) Read(ctx context.Context, req datasource.ReadRe
 			"The servicerequest provider was not configured before reading data. Please report this issue to the provider developers.")
 		return
 	}
-	ids := distinctIDs(m.CaseIDs)
 	results := d.data.client.CaseStatuses(ctx, ids, osm.RequestOptions{
-		Language: m.Language.ValueString(),
-		TimeZone: m.TimeZone.ValueString(),
+		Language: language.ValueString(),
+		TimeZone: timeZone.ValueString(),
 	})
 
-	ignoreMissing := m.IgnoreMissing.ValueBool()
-	statuses := make(map[string]attr.Value, len(ids))
+	ignoreMissing := ignoreMissingAttr.ValueBool()
+	statuses := make(map[string]tftypes.Value, len(ids))
 	counts := map[string]int64{osm.UnknownStatusName: 0}
 	for _, s := range osm.KnownStatuses() {
 		counts[s.Name()] = 0
 	}
-	var missing []attr.Value
+	shared := map[osm.Status]tftypes.Value{}
+	missing := []tftypes.Value{}
 	var failed []string
 	allClosed := true
 	for _, id := range ids {
 		r := results[id]
 		if r.Err != nil {
 			if ignoreMissing && osm.IsKind(r.Err, osm.KindCaseNotFound) {
-				missing = append(missing, types.StringValue(id))
+				missing = append(missing, tftypes.NewValue(tftypes.String, id))
 			} else {
 				failed = append(failed, id)
 			}
 			continue
 		}
-		statuses[id] = types.ObjectValueMust(statusObjectType.AttrTypes, map[string]attr.Value{
-			"status":      types.Int64Value(int64(r.Status)),
-			"status_name": types.StringValue(r.Status.Name()),
-			"closed":      types.BoolValue(r.Status.Closed()),
-		})
+		v, ok := shared[r.Status]
+		if !ok {
+			v = tftypes.NewValue(statusObjectTFType, map[string]tftypes.Value{
+				"status":      tftypes.NewValue(tftypes.Number, int64(r.Status)),
+				"status_name": tftypes.NewValue(tftypes.String, r.Status.Name()),
+				"closed":      tftypes.NewValue(tftypes.Bool, r.Status.Closed()),
+			})
+			shared[r.Status] = v
+		}
+		statuses[id] = v
 		counts[r.Status.Name()]++
 		allClosed = allClosed && r.Status.Closed()
 	}
@@ -209,35 +221,52 @@ func (d *caseStatusesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 
-	countValues := make(map[string]attr.Value, len(counts))
+	countValues := make(map[string]tftypes.Value, len(counts))
 	for k, v := range counts {
-		countValues[k] = types.Int64Value(v)
+		countValues[k] = tftypes.NewValue(tftypes.Number, v)
 	}
-	m.ID = types.StringValue(idsHash(ids))
-	m.Statuses = types.MapValueMust(statusObjectType, statuses)
-	m.AllClosed = types.BoolValue(allClosed && len(statuses) > 0)
-	m.Counts = types.MapValueMust(types.Int64Type, countValues)
-	m.Missing = types.ListValueMust(types.StringType, missing)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	stateType := resp.State.Schema.Type().TerraformType(ctx)
+	state := map[string]tftypes.Value{
+		"case_ids":       cfg["case_ids"],
+		"language":       cfg["language"],
+		"time_zone":      cfg["time_zone"],
+		"ignore_missing": cfg["ignore_missing"],
+		"id":             tftypes.NewValue(tftypes.String, idsHash(ids)),
+		"statuses":       tftypes.NewValue(tftypes.Map{ElementType: statusObjectTFType}, statuses),
+		"all_closed":     tftypes.NewValue(tftypes.Bool, allClosed && len(statuses) > 0),
+		"counts":         tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, countValues),
+		"missing":        tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, missing),
+	}
+	if err := tftypes.ValidateValue(stateType, state); err != nil {
+		resp.Diagnostics.AddError("Cannot build the state",
+			"The state does not match the schema: "+err.Error()+". Please report this issue to the provider developers.")
+		return
+	}
+	resp.State.Raw = tftypes.NewValue(stateType, state)
 }
 
 // distinctIDs returns the case ids in order of first appearance, each once.
-func distinctIDs(list types.List) []string {
-	elems := list.Elements()
+func distinctIDs(list tftypes.Value) ([]string, error) {
+	var elems []tftypes.Value
+	if err := list.As(&elems); err != nil {
+		return nil, err
+	}
 	ids := make([]string, 0, len(elems))
 	seen := make(map[string]struct{}, len(elems))
 	for _, e := range elems {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
+		var id string
+		if !e.IsKnown() || e.IsNull() {
 			continue
 		}
-		id := s.ValueString()
+		if err := e.As(&id); err != nil {
+			return nil, err
+		}
 		if _, dup := seen[id]; !dup {
 			seen[id] = struct{}{}
 			ids = append(ids, id)
 		}
 	}
-	return ids
+	return ids, nil
 }
 
 // idsHash is the SHA-256 of the sorted distinct ids, one per line (an id
