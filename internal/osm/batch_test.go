@@ -308,8 +308,8 @@ func TestClient_reusesConnectionsAndLeaksNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.MaxIdleConnsPerHost < 8 {
-		t.Fatalf("MaxIdleConnsPerHost %d below the concurrency", tr.MaxIdleConnsPerHost)
+	if tr.MaxIdleConnsPerHost < 8 || tr.MaxConnsPerHost != 8 {
+		t.Fatalf("MaxIdleConnsPerHost %d, MaxConnsPerHost %d: not sized for concurrency 8", tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost)
 	}
 	for round := range 3 {
 		for id, r := range c.CaseStatuses(context.Background(), ids, osm.RequestOptions{}) {

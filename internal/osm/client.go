@@ -95,7 +95,8 @@ type Config struct {
 	// MaxConcurrency bounds the HTTP attempts in flight at once, across every
 	// call of the client (limiter.go); 0 means DefaultMaxConcurrency, at most
 	// MaxMaxConcurrency. New raises MaxIdleConnsPerHost of an *http.Transport
-	// to it, so that the workers reuse their connections.
+	// to it and sets an unlimited MaxConnsPerHost to it, so that the workers
+	// reuse their connections.
 	MaxConcurrency int
 	// MaxRequestsPerSecond caps the request rate of the client; 0 means
 	// unlimited.
@@ -158,10 +159,16 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.limiter.log = c.log
-	if t, ok := c.http.Transport.(*http.Transport); ok && t.MaxIdleConnsPerHost < c.limiter.max {
-		t.MaxIdleConnsPerHost = c.limiter.max
-		if t.MaxIdleConns != 0 && t.MaxIdleConns < c.limiter.max {
-			t.MaxIdleConns = c.limiter.max
+	if t, ok := c.http.Transport.(*http.Transport); ok {
+		// Keep a connection per slot alive between requests, and never open
+		// more than the slots: a request whose slot is free waits for the
+		// connection its predecessor is handing back instead of dialing.
+		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, c.limiter.max)
+		if t.MaxIdleConns != 0 {
+			t.MaxIdleConns = max(t.MaxIdleConns, c.limiter.max)
+		}
+		if t.MaxConnsPerHost == 0 {
+			t.MaxConnsPerHost = c.limiter.max
 		}
 	}
 	return c, nil
