@@ -237,6 +237,7 @@ func (c *Client) CaseStatus(ctx context.Context, caseID string, opts RequestOpti
 	}
 	key := req.URL.String() + "\n" + req.Header.Get(HeaderLanguage) + "\n" + req.Header.Get(HeaderTimeZone)
 	s, err, _ := c.flights.do(ctx, key, func(fctx context.Context) (Status, error) {
+		fctx = withAttemptCell(fctx) // the limiter's per-request state (limiter.go)
 		ans, err := c.send(fctx, req.WithContext(fctx))
 		if err != nil {
 			return 0, err
@@ -266,12 +267,20 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*answer, error) {
 	}
 	// Client-wide limiter (limiter.go): every HTTP attempt takes a slot, waits
 	// out any shared throttle pause and rate limit, and reports its answer.
-	lp, err := c.limiter.acquire(ctx)
-	if err != nil {
+	if err := c.limiter.beforeAttempt(ctx); err != nil {
 		return nil, c.transportError(ctx, req, err, 1)
 	}
 	var ans *answer
-	defer func() { c.limiter.release(ctx, lp, ans) }()
+	defer func() {
+		status, retryAfter := 0, time.Duration(0)
+		if ans != nil {
+			status, retryAfter = ans.status, c.limiter.retryAfterOf(ans.header)
+			if isThrottledAnswer(ans) {
+				status = http.StatusTooManyRequests
+			}
+		}
+		c.limiter.afterAnswer(ctx, status, retryAfter)
+	}()
 
 	start := time.Now()
 	resp, err := c.http.Do(req)

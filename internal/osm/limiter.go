@@ -76,9 +76,22 @@ type slotWaiter struct {
 	granted bool
 }
 
-// permit is one granted attempt.
-type permit struct {
-	epoch uint64
+// attemptCell carries, from beforeAttempt to afterAnswer, the throttling
+// epoch in which an attempt started. One request's attempts run one after
+// the other, so one cell per request in its context is enough; an attempt
+// without a cell counts as started in the current epoch.
+type attemptCell struct{ epoch uint64 }
+
+type attemptCellKey struct{}
+
+// withAttemptCell returns ctx with a fresh cell for one request's attempts.
+func withAttemptCell(ctx context.Context) context.Context {
+	return context.WithValue(ctx, attemptCellKey{}, &attemptCell{})
+}
+
+func cellOf(ctx context.Context) *attemptCell {
+	c, _ := ctx.Value(attemptCellKey{}).(*attemptCell)
+	return c
 }
 
 func newLimiter(maxConcurrency int, requestsPerSecond float64) (*limiter, error) {
@@ -127,16 +140,18 @@ func (l *limiter) slots() int {
 	return n
 }
 
-// acquire waits for a slot, the end of any shared pause and a rate token,
-// in that order. It returns only ctx's error.
-func (l *limiter) acquire(ctx context.Context) (permit, error) {
+// beforeAttempt waits for a slot, the end of any shared pause and a rate
+// token, in that order, before one HTTP attempt. It returns only ctx's
+// error, and then holds no slot. Every successful call must be followed by
+// one afterAnswer once the attempt's answer is read (or failed).
+func (l *limiter) beforeAttempt(ctx context.Context) error {
 	if err := l.takeSlot(ctx); err != nil {
-		return permit{}, err
+		return err
 	}
 	for {
 		if err := l.waitPause(ctx); err != nil {
 			l.giveSlot()
-			return permit{}, err
+			return err
 		}
 		if l.rate != nil {
 			now := l.now()
@@ -145,7 +160,7 @@ func (l *limiter) acquire(ctx context.Context) (permit, error) {
 				if err := l.sleep(ctx, d); err != nil {
 					res.CancelAt(l.now())
 					l.giveSlot()
-					return permit{}, err
+					return err
 				}
 			}
 		}
@@ -153,9 +168,11 @@ func (l *limiter) acquire(ctx context.Context) (permit, error) {
 		// for its rate token: honour that pause too.
 		l.mu.Lock()
 		if !l.now().Before(l.notBefore) {
-			p := permit{epoch: l.epoch}
+			if c := cellOf(ctx); c != nil {
+				c.epoch = l.epoch
+			}
 			l.mu.Unlock()
-			return p, nil
+			return nil
 		}
 		l.mu.Unlock()
 	}
@@ -226,23 +243,35 @@ func (l *limiter) waitPause(ctx context.Context) error {
 	}
 }
 
-// release ends the attempt p after its answer was read. ans is nil when no
-// HTTP answer arrived (a transport error), which changes nothing but the slot.
-func (l *limiter) release(ctx context.Context, p permit, ans *answer) {
+// afterAnswer ends an attempt once its answer was read: status is the HTTP
+// status (0 when no answer arrived, which changes nothing but the slot;
+// 429 for a throttled answer) and retryAfter the answer's Retry-After (0
+// when it has none: the default pause applies).
+func (l *limiter) afterAnswer(ctx context.Context, status int, retryAfter time.Duration) {
+	epoch := uint64(0)
+	cell := cellOf(ctx)
 	l.mu.Lock()
+	if cell != nil {
+		epoch = cell.epoch
+	} else {
+		epoch = l.epoch
+	}
 	l.inFlight--
 	var pause time.Duration
 	throttled, decreased := false, false
 	switch {
-	case ans == nil:
-	case isThrottledAnswer(ans):
+	case status == 0:
+	case status == http.StatusTooManyRequests:
 		throttled = true
 		l.throttled++
-		pause = l.pauseFor(ans.header)
+		pause = l.defaultPause
+		if retryAfter > 0 {
+			pause = min(retryAfter, l.pauseCap)
+		}
 		if until := l.now().Add(pause); until.After(l.notBefore) {
 			l.notBefore = until
 		}
-		if p.epoch == l.epoch {
+		if epoch == l.epoch {
 			// One decrease per throttling event: the answers to attempts
 			// that were already in flight belong to the same event.
 			l.epoch++
@@ -274,30 +303,23 @@ func (l *limiter) release(ctx context.Context, p permit, ans *answer) {
 	}
 }
 
-// pauseFor is how long every attempt waits after a throttled answer: its
-// Retry-After (seconds or an HTTP date), else the default, at most pauseCap.
-func (l *limiter) pauseFor(h http.Header) time.Duration {
-	d := l.defaultPause
-	if v := h.Get("Retry-After"); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if secs < 0 {
-				secs = 0
-			}
-			if secs > int64(l.pauseCap/time.Second)+1 {
-				secs = int64(l.pauseCap/time.Second) + 1
-			}
-			d = time.Duration(secs) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			d = t.Sub(l.now())
-			if d < 0 {
-				d = 0
-			}
+// retryAfterOf reads a Retry-After header, in seconds or as an HTTP date;
+// 0 when it is absent, unreadable or in the past.
+func (l *limiter) retryAfterOf(h http.Header) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
 		}
+		return time.Duration(min(secs, int64(l.pauseCap/time.Second)+1)) * time.Second
 	}
-	if d > l.pauseCap {
-		d = l.pauseCap
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(l.now()), 0)
 	}
-	return d
+	return 0
 }
 
 var throttleCode = []byte(`"` + CodeGatewayThrottle + `"`)

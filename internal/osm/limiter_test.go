@@ -58,25 +58,20 @@ func testLimiter(t *testing.T, max int, rps float64) (*limiter, *virtualClock) {
 	return l, clk
 }
 
-func throttledAnswer(retryAfter string) *answer {
-	h := http.Header{}
-	if retryAfter != "" {
-		h.Set("Retry-After", retryAfter)
-	}
-	return &answer{status: 429, header: h, body: []byte(`{"error_code":"APIGW.0308","error_msg":"throttled"}`)}
-}
-
-func okAnswer() *answer {
-	return &answer{status: 200, header: http.Header{}, body: []byte(`{"status":3}`)}
-}
-
-func mustAcquire(t *testing.T, l *limiter) permit {
+// mustAcquire starts an attempt of a new request and returns its context.
+func mustAcquire(t *testing.T, l *limiter) context.Context {
 	t.Helper()
-	p, err := l.acquire(context.Background())
-	if err != nil {
+	ctx := withAttemptCell(context.Background())
+	if err := l.beforeAttempt(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return ctx
+}
+
+func ok(l *limiter, ctx context.Context) { l.afterAnswer(ctx, 200, 0) }
+
+func throttled(l *limiter, ctx context.Context, retryAfter time.Duration) {
+	l.afterAnswer(ctx, 429, retryAfter)
 }
 
 func TestNewLimiter_limits(t *testing.T) {
@@ -104,7 +99,7 @@ func TestLimiter_boundsConcurrencyInOrder(t *testing.T) {
 			defer wg.Done()
 			p := mustAcquire(t, l)
 			order <- i
-			l.release(context.Background(), p, okAnswer())
+			ok(l, p)
 		}()
 		// Queue them one after the other.
 		for l.stats().InFlight != 2 || queued(l) != i {
@@ -115,9 +110,9 @@ func TestLimiter_boundsConcurrencyInOrder(t *testing.T) {
 		t.Fatalf("in flight %d, want 2", s.InFlight)
 	}
 	// One slot frees up; it passes from waiter to waiter in queue order.
-	l.release(context.Background(), p1, okAnswer())
+	ok(l, p1)
 	wg.Wait()
-	l.release(context.Background(), p2, okAnswer())
+	ok(l, p2)
 	close(order)
 	want := 1
 	for got := range order {
@@ -142,14 +137,14 @@ func TestLimiter_throttlePausesEveryWorkerForRetryAfter(t *testing.T) {
 	start := clk.now()
 	p1, p2 := mustAcquire(t, l), mustAcquire(t, l)
 	// Worker 1 is throttled with Retry-After: 3.
-	l.release(context.Background(), p1, throttledAnswer("3"))
+	throttled(l, p1, 3*time.Second)
 	s := l.stats()
 	if s.Allowed != 4 || s.Throttled != 1 || !s.PausedUntil.Equal(start.Add(3*time.Second)) {
 		t.Fatalf("after one 429: %+v", s)
 	}
 	// Worker 2's attempt was already in flight: its 429 belongs to the same
 	// event and does not halve the concurrency again.
-	l.release(context.Background(), p2, throttledAnswer("3"))
+	throttled(l, p2, 3*time.Second)
 	if s := l.stats(); s.Allowed != 4 || s.Throttled != 2 {
 		t.Fatalf("after a 429 of the same event: %+v", s)
 	}
@@ -159,14 +154,14 @@ func TestLimiter_throttlePausesEveryWorkerForRetryAfter(t *testing.T) {
 		if now := clk.now(); now.Before(start.Add(3 * time.Second)) {
 			t.Fatalf("an attempt started at +%v, inside the 3 s pause", now.Sub(start))
 		}
-		l.release(context.Background(), p, okAnswer())
+		ok(l, p)
 	}
 	if got := clk.totalSlept(); got != 3*time.Second {
 		t.Fatalf("slept %v in total, want the 3 s pause once", got)
 	}
 	// A new 429 after the pause is a new event: halve again.
 	p := mustAcquire(t, l)
-	l.release(context.Background(), p, throttledAnswer(""))
+	throttled(l, p, 0)
 	if s := l.stats(); s.Allowed != 2 || !s.PausedUntil.Equal(clk.now().Add(DefaultThrottlePause)) {
 		t.Fatalf("after a second event without Retry-After: %+v", s)
 	}
@@ -176,18 +171,18 @@ func TestLimiter_recoversGradually(t *testing.T) {
 	l, _ := testLimiter(t, 16, 0)
 	for want := 8; want >= 1; want /= 2 {
 		p := mustAcquire(t, l)
-		l.release(context.Background(), p, throttledAnswer("0"))
+		throttled(l, p, time.Nanosecond)
 		if got := l.stats().Allowed; got != want {
 			t.Fatalf("allowed %d, want %d", got, want)
 		}
 	}
-	l.release(context.Background(), mustAcquire(t, l), throttledAnswer("0"))
+	throttled(l, mustAcquire(t, l), time.Nanosecond)
 	if got := l.stats().Allowed; got != 1 {
 		t.Fatalf("allowed %d, want the floor 1", got)
 	}
 	prev, answers := 1, 0
 	for l.stats().Allowed < 16 {
-		l.release(context.Background(), mustAcquire(t, l), okAnswer())
+		ok(l, mustAcquire(t, l))
 		answers++
 		got := l.stats().Allowed
 		if got > prev+1 {
@@ -202,34 +197,62 @@ func TestLimiter_recoversGradually(t *testing.T) {
 	if answers < 100 || answers > 130 {
 		t.Fatalf("recovered to 16 after %d answers, want about 120", answers)
 	}
-	l.release(context.Background(), mustAcquire(t, l), okAnswer())
+	ok(l, mustAcquire(t, l))
 	if got := l.stats().Allowed; got != 16 {
 		t.Fatalf("allowed %d beyond the maximum", got)
 	}
 }
 
-func TestLimiter_pauseFor(t *testing.T) {
+func TestLimiter_retryAfterOf(t *testing.T) {
 	l, clk := testLimiter(t, 1, 0)
 	for _, tc := range []struct {
 		header string
 		want   time.Duration
 	}{
-		{"", DefaultThrottlePause},
+		{"", 0},
 		{"5", 5 * time.Second},
 		{"0", 0},
 		{"-4", 0},
-		{"soon", DefaultThrottlePause},
-		{"99999999999999999", MaxThrottlePause},
+		{"soon", 0},
+		{"99999999999999999", MaxThrottlePause + time.Second},
 		{clk.now().Add(7 * time.Second).Format(http.TimeFormat), 7 * time.Second},
 		{clk.now().Add(-time.Hour).Format(http.TimeFormat), 0},
-		{clk.now().Add(48 * time.Hour).Format(http.TimeFormat), MaxThrottlePause},
 	} {
 		h := http.Header{}
 		if tc.header != "" {
 			h.Set("Retry-After", tc.header)
 		}
-		if got := l.pauseFor(h); got != tc.want {
-			t.Errorf("Retry-After %q: pause %v, want %v", tc.header, got, tc.want)
+		if got := l.retryAfterOf(h); got != tc.want {
+			t.Errorf("Retry-After %q: %v, want %v", tc.header, got, tc.want)
+		}
+	}
+}
+
+func TestLimiter_pauseIsCappedOrDefault(t *testing.T) {
+	for _, tc := range []struct {
+		retryAfter, want time.Duration
+	}{
+		{0, DefaultThrottlePause},
+		{48 * time.Hour, MaxThrottlePause},
+		{7 * time.Second, 7 * time.Second},
+	} {
+		l, clk := testLimiter(t, 4, 0)
+		throttled(l, mustAcquire(t, l), tc.retryAfter)
+		if got := l.stats().PausedUntil.Sub(clk.now()); got != tc.want {
+			t.Errorf("Retry-After %v: pause %v, want %v", tc.retryAfter, got, tc.want)
+		}
+	}
+}
+
+func TestLimiter_attemptWithoutCellCountsInCurrentEpoch(t *testing.T) {
+	l, _ := testLimiter(t, 8, 0)
+	for _, want := range []int{4, 2} {
+		if err := l.beforeAttempt(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		l.afterAnswer(context.Background(), 429, time.Nanosecond)
+		if got := l.stats().Allowed; got != want {
+			t.Fatalf("allowed %d, want %d", got, want)
 		}
 	}
 }
@@ -239,10 +262,11 @@ func TestLimiter_gatewayCodeCountsAsThrottle(t *testing.T) {
 		a    *answer
 		want bool
 	}{
-		{throttledAnswer(""), true},
+		{&answer{status: 429, body: []byte(`{"error_code":"APIGW.0308","error_msg":"x"}`)}, true},
+		{&answer{status: 429, body: []byte(`<html>slow down</html>`)}, true},
 		{&answer{status: 503, body: []byte(`{"error_code":"APIGW.0308","error_msg":"x"}`)}, true},
 		{&answer{status: 500, body: []byte(`{"error_code":"OSM.0004"}`)}, false},
-		{okAnswer(), false},
+		{&answer{status: 200, body: []byte(`{"status":3}`)}, false},
 	} {
 		if got := isThrottledAnswer(tc.a); got != tc.want {
 			t.Errorf("%d %s: throttled %v, want %v", tc.a.status, tc.a.body, got, tc.want)
@@ -253,18 +277,18 @@ func TestLimiter_gatewayCodeCountsAsThrottle(t *testing.T) {
 func TestLimiter_rateLimitPacesAndSlowsOnThrottle(t *testing.T) {
 	l, clk := testLimiter(t, 4, 10)
 	for range 5 {
-		l.release(context.Background(), mustAcquire(t, l), okAnswer())
+		ok(l, mustAcquire(t, l))
 	}
 	// The first goes at once, then one every 100 ms.
 	if got := clk.totalSlept(); got != 400*time.Millisecond {
 		t.Fatalf("5 requests at 10/s waited %v, want 400ms", got)
 	}
-	l.release(context.Background(), mustAcquire(t, l), throttledAnswer("0"))
+	throttled(l, mustAcquire(t, l), time.Nanosecond)
 	if got := l.stats().RateLimit; got != 5 {
 		t.Fatalf("rate after a 429: %v, want 5", got)
 	}
 	for range 100 {
-		l.release(context.Background(), mustAcquire(t, l), okAnswer())
+		ok(l, mustAcquire(t, l))
 	}
 	if got := l.stats().RateLimit; got != 10 {
 		t.Fatalf("rate did not recover to 10: %v", got)
@@ -276,7 +300,7 @@ func TestLimiter_cancelWhileQueuedOrPaused(t *testing.T) {
 	held := mustAcquire(t, l)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error)
-	go func() { _, err := l.acquire(ctx); errc <- err }()
+	go func() { errc <- l.beforeAttempt(ctx) }()
 	for queued(l) != 1 {
 		time.Sleep(time.Millisecond)
 	}
@@ -287,7 +311,7 @@ func TestLimiter_cancelWhileQueuedOrPaused(t *testing.T) {
 	if queued(l) != 0 {
 		t.Fatal("a canceled waiter stayed in the queue")
 	}
-	l.release(context.Background(), held, okAnswer())
+	ok(l, held)
 	if s := l.stats(); s.InFlight != 0 {
 		t.Fatalf("in flight %d", s.InFlight)
 	}
@@ -295,9 +319,9 @@ func TestLimiter_cancelWhileQueuedOrPaused(t *testing.T) {
 	// Canceled during a pause: the slot is given back.
 	l.sleep = sleepCtx
 	l.now = time.Now
-	l.release(context.Background(), mustAcquire(t, l), throttledAnswer("30"))
+	throttled(l, mustAcquire(t, l), 30*time.Second)
 	ctx, cancel = context.WithCancel(context.Background())
-	go func() { _, err := l.acquire(ctx); errc <- err }()
+	go func() { errc <- l.beforeAttempt(ctx) }()
 	for l.stats().InFlight != 1 {
 		time.Sleep(time.Millisecond)
 	}
