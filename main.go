@@ -23,6 +23,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
 	quietUnlessTerraformLogs() // logging.go
+	limitMemory()              // memory.go
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: Address,
