@@ -154,11 +154,11 @@ func TestCaseStatuses_stopsAfterAuthFailure(t *testing.T) {
 }
 
 func TestClient_neverExceedsMaxConcurrency(t *testing.T) {
-	for _, max := range []int{1, 3, 16} {
-		t.Run(fmt.Sprint(max), func(t *testing.T) {
+	for _, limit := range []int{1, 3, 16} {
+		t.Run(fmt.Sprint(limit), func(t *testing.T) {
 			f, srv, ids, want := fakeWithTickets(t, 120)
 			f.SetLatency(3 * time.Millisecond)
-			c := batchClient(t, srv.URL, max)
+			c := batchClient(t, srv.URL, limit)
 			// A batch and singular reads of the same client at the same time.
 			var wg sync.WaitGroup
 			for _, id := range ids[:40] {
@@ -172,10 +172,10 @@ func TestClient_neverExceedsMaxConcurrency(t *testing.T) {
 			}
 			checkResults(t, c.CaseStatuses(context.Background(), ids, osm.RequestOptions{}), want)
 			wg.Wait()
-			if peak := f.PeakInFlight(); peak > max {
-				t.Fatalf("peak in flight %d above max_concurrency %d", peak, max)
+			if peak := f.PeakInFlight(); peak > limit {
+				t.Fatalf("peak in flight %d above max_concurrency %d", peak, limit)
 			}
-			if max > 1 && f.PeakInFlight() < 2 {
+			if limit > 1 && f.PeakInFlight() < 2 {
 				t.Logf("note: peak in flight only %d (busy machine?)", f.PeakInFlight())
 			}
 		})

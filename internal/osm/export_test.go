@@ -3,12 +3,12 @@ package osm
 import "time"
 
 // SetThrottlePauses shortens the client-wide throttle's pauses for tests:
-// def after a throttled answer without Retry-After, and at most max for any
+// def after a throttled answer without Retry-After, and at most longest for any
 // Retry-After.
-func SetThrottlePauses(c *Client, def, max time.Duration) {
+func SetThrottlePauses(c *Client, def, longest time.Duration) {
 	c.limiter.mu.Lock()
 	defer c.limiter.mu.Unlock()
-	c.limiter.defaultPause, c.limiter.pauseCap = def, max
+	c.limiter.defaultPause, c.limiter.pauseCap = def, longest
 }
 
 // SharedCallers returns how many callers wait for shared requests now.

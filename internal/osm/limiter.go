@@ -259,9 +259,9 @@ func (l *limiter) afterAnswer(ctx context.Context, status int, retryAfter time.D
 	l.inFlight--
 	var pause time.Duration
 	throttled, decreased := false, false
-	switch {
-	case status == 0:
-	case status == http.StatusTooManyRequests:
+	switch status {
+	case 0:
+	case http.StatusTooManyRequests:
 		throttled = true
 		l.throttled++
 		pause = l.defaultPause

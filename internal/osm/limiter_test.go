@@ -47,9 +47,9 @@ func (c *virtualClock) totalSlept() time.Duration {
 	return sum
 }
 
-func testLimiter(t *testing.T, max int, rps float64) (*limiter, *virtualClock) {
+func testLimiter(t *testing.T, maxConcurrency int, rps float64) (*limiter, *virtualClock) {
 	t.Helper()
-	l, err := newLimiter(max, rps)
+	l, err := newLimiter(maxConcurrency, rps)
 	if err != nil {
 		t.Fatal(err)
 	}

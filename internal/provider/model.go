@@ -31,7 +31,9 @@ var modelFields sync.Map // reflect.Type -> []modelField
 
 func fieldsOf(t reflect.Type) []modelField {
 	if f, ok := modelFields.Load(t); ok {
-		return f.([]modelField)
+		if fs, ok := f.([]modelField); ok {
+			return fs
+		}
 	}
 	var fs []modelField
 	for i := range t.NumField() {

@@ -377,8 +377,7 @@ func (b *bench) config(k kind, n int) string {
 // rawGETs is the wire floor: n GETs of the status call from a plain Go
 // client with keep-alive, `concurrency` at once, timed from a cold client.
 func rawGETs(ctx context.Context, base string, n, concurrency int) (time.Duration, error) {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = concurrency
+	tr := &http.Transport{MaxIdleConnsPerHost: concurrency, ForceAttemptHTTP2: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
 	var next atomic.Int64
