@@ -22,6 +22,8 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
+	quietUnlessTerraformLogs() // logging.go
+	limitMemory()              // memory.go
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: Address,

@@ -57,8 +57,9 @@ type Server struct {
 	requestID int
 	inFlight  int
 	peak      int
-	iam       iamState  // IAM token endpoint (iam.go)
-	aksk      akskState // AK/SK signature checks (aksk.go)
+	iam       iamState      // IAM token endpoint (iam.go)
+	aksk      akskState     // AK/SK signature checks (aksk.go)
+	throttle  throttleState // the gateway's rate limit (throttle.go)
 }
 
 // New returns a fake that accepts the given tokens.
@@ -186,8 +187,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.peak = s.inFlight
 	}
 	latency := s.latency
+	throttled, retryAfter := matched && s.throttledLocked(time.Now()), s.throttle.cfg.RetryAfter
 	authorized := authn.ok
-	s.stepSequence(caseID, matched && r.Method == http.MethodGet, authorized)
+	s.stepSequence(caseID, matched && r.Method == http.MethodGet && !throttled, authorized)
 	status, exists := s.tickets[caseID]
 	var canned *Response
 	if q := s.responses[caseID]; matched && len(q) > 0 {
@@ -205,6 +207,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	w.Header().Set("X-Request-Id", reqID)
+	if throttled {
+		s.writeThrottled(w, retryAfter)
+		return
+	}
 	if canned != nil {
 		latency += canned.Delay
 	}

@@ -112,6 +112,16 @@ type Config struct {
 	Rand func() float64
 	// Now is the clock for Retry-After dates; nil means time.Now.
 	Now func() time.Time
+
+	// MaxConcurrency bounds the HTTP attempts in flight at once, across every
+	// call of the client (limiter.go); 0 means DefaultMaxConcurrency, at most
+	// MaxMaxConcurrency. New raises MaxIdleConnsPerHost of an *http.Transport
+	// to it and sets an unlimited MaxConnsPerHost to it, so that the workers
+	// reuse their connections.
+	MaxConcurrency int
+	// MaxRequestsPerSecond caps the request rate of the client; 0 means
+	// unlimited.
+	MaxRequestsPerSecond float64
 }
 
 // Client calls the OSM API. It is safe for concurrent use.
@@ -125,6 +135,8 @@ type Client struct {
 	log       Logger
 	retry     retryPolicy
 	hooks     attemptHooks
+	limiter   *limiter    // client-wide concurrency, rate and throttle (limiter.go)
+	flights   flightGroup // identical requests in flight made once (flight.go)
 }
 
 // New checks cfg and returns a Client.
@@ -169,6 +181,24 @@ func New(cfg Config) (*Client, error) {
 	if c.http == nil {
 		if c.http, err = NewHTTPClient(TransportOptions{}); err != nil {
 			return nil, err
+		}
+	}
+	if c.limiter, err = newLimiter(cfg.MaxConcurrency, cfg.MaxRequestsPerSecond); err != nil {
+		return nil, err
+	}
+	c.limiter.log = c.log
+	c.hooks.beforeAttempt = c.limiter.beforeAttempt
+	c.hooks.afterAnswer = c.limiter.afterAnswer
+	if t, ok := c.http.Transport.(*http.Transport); ok {
+		// Keep a connection per slot alive between requests, and never open
+		// more than the slots: a request whose slot is free waits for the
+		// connection its predecessor is handing back instead of dialing.
+		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, c.limiter.max)
+		if t.MaxIdleConns != 0 {
+			t.MaxIdleConns = max(t.MaxIdleConns, c.limiter.max)
+		}
+		if t.MaxConnsPerHost == 0 {
+			t.MaxConnsPerHost = c.limiter.max
 		}
 	}
 	c.http = instrument(c.http, c.log)
@@ -228,17 +258,27 @@ func (c *Client) NewStatusRequest(ctx context.Context, caseID string, opts Reque
 }
 
 // CaseStatus reads the status of one service ticket with
-// GET {endpoint}/v2/servicerequest/cases/{case_id}/status.
+// GET {endpoint}/v2/servicerequest/cases/{case_id}/status. Identical calls
+// (same case id, language and time zone) in flight at the same moment make
+// one request and share its answer.
 func (c *Client) CaseStatus(ctx context.Context, caseID string, opts RequestOptions) (Status, error) {
 	req, err := c.NewStatusRequest(ctx, caseID, opts)
 	if err != nil {
 		return 0, err
 	}
-	ans, err := c.sendRenewing(ctx, req)
-	if err != nil {
-		return 0, err
+	key := req.URL.String() + "\n" + req.Header.Get(HeaderLanguage) + "\n" + req.Header.Get(HeaderTimeZone)
+	s, err, _ := c.flights.do(ctx, key, func(fctx context.Context) (Status, error) {
+		fctx = withAttemptCell(fctx) // the limiter's per-request state (limiter.go)
+		ans, err := c.sendRenewing(fctx, req.WithContext(fctx))
+		if err != nil {
+			return 0, err
+		}
+		return decodeStatus(ans)
+	})
+	if err != nil && ctx.Err() != nil && !IsKind(err, KindCanceled) {
+		err = &Error{Kind: KindCanceled, Host: req.URL.Host, Err: ctx.Err()}
 	}
-	return c.withAuthScheme(decodeStatus(ans))
+	return c.withAuthScheme(s, err)
 }
 
 // answer is one HTTP response, fully read.

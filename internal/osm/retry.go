@@ -69,7 +69,7 @@ func newRetryPolicy(cfg Config) (retryPolicy, error) {
 		return p, errors.New("request timeout must not be negative")
 	}
 	if p.sleep == nil {
-		p.sleep = retrySleep
+		p.sleep = sleepContext
 	}
 	if p.rand == nil {
 		p.rand = rand.Float64
@@ -80,21 +80,6 @@ func newRetryPolicy(cfg Config) (retryPolicy, error) {
 	return p, nil
 }
 
-// retrySleep waits for d or until ctx ends, whichever comes first.
-func retrySleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // outcome is what one attempt produced and whether it is worth another.
 type outcome struct {
 	ans           *answer // the answer, when one arrived
@@ -103,13 +88,6 @@ type outcome struct {
 	reason        string        // what went wrong, for the log; never a header value
 	retryAfter    time.Duration // from Retry-After on a 429 or 503
 	hasRetryAfter bool
-}
-
-func (o outcome) status() int {
-	if o.ans != nil {
-		return o.ans.status
-	}
-	return 0
 }
 
 // do sends req until it gets an answer that is not worth retrying or the
@@ -130,13 +108,12 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
-				return nil, err // from the Authenticator: not a network failure
+				c.reportAnswer(ctx, nil) // the slot taken by beforeAttempt is given back
+				return nil, err          // from the Authenticator: not a network failure
 			}
 		}
 		out := c.classify(ans, err)
-		if c.hooks.afterAnswer != nil {
-			c.hooks.afterAnswer(ctx, out.status(), out.retryAfter)
-		}
+		c.reportAnswer(ctx, ans)
 		if !out.retryable || n > c.retry.maxRetries {
 			if out.err != nil {
 				out.err.Attempts = n
@@ -163,6 +140,24 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 				Err: fmt.Errorf("%w while waiting to retry after: %s", err, out.reason)}
 		}
 	}
+}
+
+// reportAnswer tells the afterAnswer hook how an attempt ended: the HTTP
+// status (429 for any answer that carries the gateway's throttling code,
+// whatever its status; 0 when none arrived) and the answer's Retry-After.
+func (c *Client) reportAnswer(ctx context.Context, ans *answer) {
+	if c.hooks.afterAnswer == nil {
+		return
+	}
+	status, retryAfter := 0, time.Duration(0)
+	if ans != nil {
+		status = ans.status
+		if isThrottledAnswer(ans) {
+			status = http.StatusTooManyRequests
+		}
+		retryAfter, _ = parseRetryAfter(ans.header.Get("Retry-After"), c.retry.now())
+	}
+	c.hooks.afterAnswer(ctx, status, retryAfter)
 }
 
 // classify decides whether an attempt is worth retrying: connection

@@ -188,7 +188,11 @@ func (o WaitOptions) normalize() (WaitOptions, error) {
 }
 
 // sleepContext pauses for d or until ctx ends, whichever comes first.
+// It is the one real sleep of the package: waits, retries and the limiter.
 func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -110,21 +110,14 @@ func (d *caseStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 }
 
 func (d *caseStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	if data := providerDataOf(req, &resp.Diagnostics); data != nil {
+		d.data = data
 	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Data Source Configure Type",
-			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	d.data = data
 }
 
 func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m caseStatusModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &m)...) // model.go
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -157,5 +150,5 @@ func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	m.Status = types.Int64Value(int64(status))
 	m.StatusName = types.StringValue(status.Name())
 	m.Closed = types.BoolValue(status.Closed())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &m)...) // model.go
 }

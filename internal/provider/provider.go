@@ -65,6 +65,9 @@ type providerModel struct {
 	Site     types.String `tfsdk:"site"`
 	authModel
 	transportModel
+	// provider_scale.go
+	MaxConcurrency       types.Int64   `tfsdk:"max_concurrency"`
+	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 // providerData is what every data source of one configured provider shares.
@@ -122,6 +125,8 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf("china", "international", "europe")},
 			},
+			"max_concurrency":         maxConcurrencyAttribute(),
+			"max_requests_per_second": maxRequestsPerSecondAttribute(),
 		}),
 	}
 	for name, attr := range authAttributes() {
@@ -160,6 +165,7 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 					"Use a value known at plan time, or leave it unset to use the environment variable or the default.")
 		}
 	}
+	maxConcurrency, maxRPS := scaleSettings(cfg.MaxConcurrency, cfg.MaxRequestsPerSecond, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -205,6 +211,9 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		RetryMinDelay:  transport.minDelay,
 		RetryMaxDelay:  transport.maxDelay,
 		RequestTimeout: transport.timeout,
+
+		MaxConcurrency:       maxConcurrency,
+		MaxRequestsPerSecond: maxRPS,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())
@@ -212,6 +221,20 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	}
 	data := &providerData{client: client, transport: transport}
 	resp.DataSourceData = data
+}
+
+// providerDataOf is every data source's Configure: the configured
+// provider's shared client, or nil before the provider is configured.
+func providerDataOf(req datasource.ConfigureRequest, diags *diag.Diagnostics) *providerData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Data Source Configure Type",
+			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", req.ProviderData))
+	}
+	return data
 }
 
 // resolveEndpoint picks the base URL: the endpoint attribute, else the site
@@ -242,7 +265,7 @@ func checkSetting(diags *diag.Diagnostics, attr, source string, check func() err
 func (p *servicerequestProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *servicerequestProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewCaseStatusDataSource}
+	return []func() datasource.DataSource{NewCaseStatusDataSource, NewCaseStatusesDataSource}
 }
 
 func (p *servicerequestProvider) Functions(context.Context) []func() function.Function {

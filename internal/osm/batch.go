@@ -1,0 +1,130 @@
+package osm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// MaxBatchSize is the most case ids one CaseStatuses call reads.
+const MaxBatchSize = 10000
+
+// batchThrottleRounds is how many times a batch puts a throttled ticket back
+// behind the client-wide pause before it reports the throttling as that
+// ticket's error. The pause and the halved concurrency make every round
+// gentler than the one before.
+const batchThrottleRounds = 8
+
+// ErrBatchStopped marks the tickets a batch did not request because an
+// earlier answer showed that no request could succeed (credentials
+// rejected, API not found at the endpoint, host unreachable).
+var ErrBatchStopped = errors.New("not requested: the batch stopped early")
+
+// Result is the outcome of reading one ticket in a batch.
+type Result struct {
+	Status Status
+	Err    error // an *Error; nil on success
+}
+
+// CaseStatuses reads the status of every ticket in ids, each distinct id
+// once, and returns a result for each distinct id.
+//
+// The reads fan out over at most MaxConcurrency workers, and every HTTP
+// attempt passes the client-wide limiter that the client's other calls
+// share: the concurrency bound, the rate limit and the throttle. A throttled
+// ticket waits for the shared pause and is read again. When one answer shows
+// that no read can succeed (KindAuth, KindNotFound, KindTransport), the
+// batch requests nothing more, and the tickets it did not request get an
+// error wrapping ErrBatchStopped. When ctx ends, every worker stops at once
+// and the unread tickets get a KindCanceled error; CaseStatuses returns only
+// after all its goroutines have ended.
+func (c *Client) CaseStatuses(ctx context.Context, ids []string, opts RequestOptions) map[string]Result {
+	uniq := make([]string, 0, len(ids))
+	seen := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		if _, dup := seen[id]; !dup {
+			seen[id] = struct{}{}
+			uniq = append(uniq, id)
+		}
+	}
+	results := make([]Result, len(uniq))
+	done := make([]bool, len(uniq))
+	start := time.Now()
+
+	var (
+		next    atomic.Int64
+		stopMu  sync.Mutex
+		stopErr error
+		wg      sync.WaitGroup
+	)
+	stopped := func() error {
+		stopMu.Lock()
+		defer stopMu.Unlock()
+		return stopErr
+	}
+	workers := min(len(uniq), c.limiter.max)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(uniq) || ctx.Err() != nil || stopped() != nil {
+					return
+				}
+				id := uniq[i]
+				var s Status
+				var err error
+				for round := 1; ; round++ {
+					s, err = c.CaseStatus(ctx, id, opts)
+					if !IsKind(err, KindThrottled) || round >= batchThrottleRounds || ctx.Err() != nil {
+						break
+					}
+				}
+				results[i], done[i] = Result{Status: s, Err: err}, true
+				var e *Error
+				if errors.As(err, &e) && (e.Kind == KindAuth || e.Kind == KindNotFound || e.Kind == KindTransport) {
+					stopMu.Lock()
+					if stopErr == nil {
+						stopErr = fmt.Errorf("%w after case %q failed (%s)", ErrBatchStopped, id, e.Kind)
+					}
+					stopMu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	out := make(map[string]Result, len(uniq))
+	failed := 0
+	for i, id := range uniq {
+		r := results[i]
+		if !done[i] {
+			cause := ctx.Err()
+			if cause == nil {
+				cause = stopped()
+			}
+			r.Err = &Error{Kind: KindCanceled, Host: c.base.Host, Err: cause}
+		}
+		if r.Err != nil {
+			failed++
+		}
+		out[id] = r
+	}
+	st := c.limiter.stats()
+	c.log.Log(ctx, LevelDebug, "OSM API batch read", map[string]any{
+		"tickets":         len(uniq),
+		"failed":          failed,
+		"duration_ms":     time.Since(start).Milliseconds(),
+		"max_concurrency": st.MaxConcurrency,
+		"allowed_now":     st.Allowed,
+		"throttled_total": st.Throttled,
+	})
+	return out
+}
+
+// LimiterStats reports the state of the client-wide limiter.
+func (c *Client) LimiterStats() LimiterStats { return c.limiter.stats() }
