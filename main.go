@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/process"
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/provider"
 )
 
@@ -22,8 +23,8 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
-	quietUnlessTerraformLogs() // logging.go
-	limitMemory()              // memory.go
+	process.QuietUnlessTerraformLogs()
+	process.LimitMemory()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: Address,

@@ -1,4 +1,4 @@
-package main
+package process
 
 import (
 	"os"
@@ -22,7 +22,7 @@ func clearTFLog(t *testing.T) {
 
 func TestQuietUnlessTerraformLogs_silencesWhenTerraformDoesNotLog(t *testing.T) {
 	clearTFLog(t)
-	quietUnlessTerraformLogs()
+	QuietUnlessTerraformLogs()
 	if os.Getenv("TF_LOG_PROVIDER_SERVICEREQUEST") != "off" || os.Getenv("TF_LOG_SDK") != "off" {
 		t.Fatalf("logs not turned off: provider %q, sdk %q", os.Getenv("TF_LOG_PROVIDER_SERVICEREQUEST"), os.Getenv("TF_LOG_SDK"))
 	}
@@ -33,7 +33,7 @@ func TestQuietUnlessTerraformLogs_keepsLogsWhenAsked(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			clearTFLog(t)
 			t.Setenv(v, "TRACE")
-			quietUnlessTerraformLogs()
+			QuietUnlessTerraformLogs()
 			if _, set := os.LookupEnv("TF_LOG_SDK"); set {
 				t.Fatalf("with %s set, the SDK's logging must stay as it is", v)
 			}

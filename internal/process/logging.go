@@ -1,11 +1,13 @@
-package main
+// Package process sets up the provider process before it serves Terraform:
+// log volume and memory limit.
+package process
 
 import (
 	"os"
 	"strings"
 )
 
-// quietUnlessTerraformLogs turns the provider's and the plugin SDK's log
+// QuietUnlessTerraformLogs turns the provider's and the plugin SDK's log
 // output off when Terraform runs without any TF_LOG* variable.
 //
 // Terraform shows a provider's logs only when TF_LOG or TF_LOG_PROVIDER is
@@ -15,7 +17,7 @@ import (
 // by Terraform only to be dropped. In a plan with hundreds of data sources
 // that is a large share of the provider's cost. Any TF_LOG* variable (such
 // as TF_LOG=DEBUG or TF_LOG_PROVIDER=TRACE) leaves logging as the SDK sets it.
-func quietUnlessTerraformLogs() {
+func QuietUnlessTerraformLogs() {
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "TF_LOG") {
 			return

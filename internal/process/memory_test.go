@@ -1,4 +1,4 @@
-package main
+package process
 
 import (
 	"math"
@@ -12,7 +12,7 @@ func TestLimitMemory(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	os.Unsetenv("GOMEMLIMIT")
 	debug.SetMemoryLimit(math.MaxInt64)
-	limitMemory()
+	LimitMemory()
 	if got := debug.SetMemoryLimit(-1); got != softMemoryLimit {
 		t.Fatalf("limit %d, want %d", got, softMemoryLimit)
 	}
@@ -20,7 +20,7 @@ func TestLimitMemory(t *testing.T) {
 	// GOMEMLIMIT wins.
 	t.Setenv("GOMEMLIMIT", "1GiB")
 	debug.SetMemoryLimit(1 << 30)
-	limitMemory()
+	LimitMemory()
 	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
 		t.Fatalf("limit %d with GOMEMLIMIT set", got)
 	}

@@ -1,4 +1,4 @@
-package main
+package process
 
 import (
 	"os"
@@ -14,7 +14,7 @@ import (
 // a larger heap is slower to collect, never an error.
 const softMemoryLimit = 40 << 20
 
-func limitMemory() {
+func LimitMemory() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return
 	}
