@@ -14,6 +14,8 @@ import (
 // a larger heap is slower to collect, never an error.
 const softMemoryLimit = 40 << 20
 
+// LimitMemory sets softMemoryLimit as the runtime's soft memory limit,
+// unless GOMEMLIMIT is set.
 func LimitMemory() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return
