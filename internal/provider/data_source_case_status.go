@@ -74,18 +74,8 @@ func (d *caseStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 				Required:   true,
 				Validators: []validator.String{caseID()},
 			},
-			"language": schema.StringAttribute{
-				MarkdownDescription: "Overrides the provider's `language` (`X-Language` header) for this ticket. " +
-					fmt.Sprintf("1 to %d characters.", osm.LanguageMaxLength),
-				Optional:   true,
-				Validators: []validator.String{headerValue(osm.LanguageMaxLength)},
-			},
-			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "Overrides the provider's `time_zone` (`X-Time-Zone` header) for this ticket. " +
-					fmt.Sprintf("1 to %d characters.", osm.TimeZoneMaxLength),
-				Optional:   true,
-				Validators: []validator.String{headerValue(osm.TimeZoneMaxLength)},
-			},
+			"language":  languageOverride("this ticket"),
+			"time_zone": timeZoneOverride("this ticket"),
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The case ID.",
 				Computed:            true,

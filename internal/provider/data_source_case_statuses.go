@@ -66,18 +66,8 @@ func (d *caseStatusesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 					listvalidator.ValueStringsAre(caseID()),
 				},
 			},
-			"language": schema.StringAttribute{
-				MarkdownDescription: "Overrides the provider's `language` (`X-Language` header) for these tickets. " +
-					fmt.Sprintf("1 to %d characters.", osm.LanguageMaxLength),
-				Optional:   true,
-				Validators: []validator.String{headerValue(osm.LanguageMaxLength)},
-			},
-			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "Overrides the provider's `time_zone` (`X-Time-Zone` header) for these tickets. " +
-					fmt.Sprintf("1 to %d characters.", osm.TimeZoneMaxLength),
-				Optional:   true,
-				Validators: []validator.String{headerValue(osm.TimeZoneMaxLength)},
-			},
+			"language":  languageOverride("these tickets"),
+			"time_zone": timeZoneOverride("these tickets"),
 			"ignore_missing": schema.BoolAttribute{
 				MarkdownDescription: "When `true`, tickets that do not exist (`OSM.01010015`) are left out of `statuses` " +
 					"and listed in `missing` instead of failing the read. Default `false`.",

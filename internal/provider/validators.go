@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
@@ -53,5 +54,24 @@ func endpointURL() validator.String {
 	return checkValidator{
 		check: func(s string) error { _, err := osm.ParseEndpoint(s); return err },
 		desc:  `an absolute http(s) URL such as "https://osm.cn-south-1.myhuaweicloud.com", optionally with a path prefix`,
+	}
+}
+
+// languageOverride and timeZoneOverride are the data sources' per-read
+// overrides of the provider's headers; what names the tickets they cover.
+func languageOverride(what string) dsschema.StringAttribute {
+	return headerOverride("language", "X-Language", what, osm.LanguageMaxLength)
+}
+
+func timeZoneOverride(what string) dsschema.StringAttribute {
+	return headerOverride("time_zone", "X-Time-Zone", what, osm.TimeZoneMaxLength)
+}
+
+func headerOverride(attr, header, what string, maxLen int) dsschema.StringAttribute {
+	return dsschema.StringAttribute{
+		MarkdownDescription: fmt.Sprintf("Overrides the provider's `%s` (`%s` header) for %s. 1 to %d characters.",
+			attr, header, what, maxLen),
+		Optional:   true,
+		Validators: []validator.String{headerValue(maxLen)},
 	}
 }
