@@ -228,6 +228,13 @@ func (c *Client) NewStatusRequest(ctx context.Context, caseID string, opts Reque
 	if err := ValidateCaseID(caseID); err != nil {
 		return nil, fmt.Errorf("case id %w", err)
 	}
+	return c.newRequest(ctx, []string{"cases", caseID, "status"}, nil, opts)
+}
+
+// newRequest builds a GET request for {endpoint}/v2/servicerequest/{segments...}?{query}
+// with the Accept, X-Language, X-Time-Zone and User-Agent headers, without
+// credentials. Every segment is escaped into exactly one path segment.
+func (c *Client) newRequest(ctx context.Context, segments []string, query url.Values, opts RequestOptions) (*http.Request, error) {
 	lang, tz := c.language, c.timeZone
 	if opts.Language != "" {
 		if err := ValidateHeaderValue(opts.Language, LanguageMaxLength); err != nil {
@@ -242,8 +249,14 @@ func (c *Client) NewStatusRequest(ctx context.Context, caseID string, opts Reque
 		tz = opts.TimeZone
 	}
 	u := *c.base
-	u.Path = c.base.Path + "/v2/servicerequest/cases/" + caseID + "/status"
-	u.RawPath = c.base.EscapedPath() + StatusPath(caseID)
+	u.Path, u.RawPath = c.base.Path+"/v2/servicerequest", c.base.EscapedPath()+"/v2/servicerequest"
+	for _, seg := range segments {
+		u.Path += "/" + seg
+		u.RawPath += "/" + url.PathEscape(seg)
+	}
+	if len(query) > 0 {
+		u.RawQuery = query.Encode()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
@@ -275,10 +288,42 @@ func (c *Client) CaseStatus(ctx context.Context, caseID string, opts RequestOpti
 		}
 		return decodeStatus(ans)
 	})
+	return c.finish(ctx, req, s, err)
+}
+
+// finishErr turns an error after the caller's ctx ended into KindCanceled and
+// records the authentication scheme on an authentication error.
+func finishErr(c *Client, ctx context.Context, req *http.Request, err error) error {
 	if err != nil && ctx.Err() != nil && !IsKind(err, KindCanceled) {
 		err = &Error{Kind: KindCanceled, Host: req.URL.Host, Err: ctx.Err()}
 	}
-	return c.withAuthScheme(s, err)
+	_, err = c.withAuthScheme(0, err)
+	return err
+}
+
+func (c *Client) finish(ctx context.Context, req *http.Request, s Status, err error) (Status, error) {
+	if err = finishErr(c, ctx, req, err); err != nil {
+		return 0, err
+	}
+	return s, nil
+}
+
+// getJSON sends GET {endpoint}/v2/servicerequest/{segments...}?{query}
+// through the client's retries, limiter and credential renewal, checks the
+// answer (HTTP status, an error_code in a 2xx body, size, JSON) and decodes
+// its body into v. Its errors are *Error, or a validation error from
+// building the request.
+func (c *Client) getJSON(ctx context.Context, segments []string, query url.Values, opts RequestOptions, v any) error {
+	req, err := c.newRequest(ctx, segments, query, opts)
+	if err != nil {
+		return err
+	}
+	rctx := withAttemptCell(ctx) // the limiter's per-request state (limiter.go)
+	ans, err := c.sendRenewing(rctx, req.WithContext(rctx))
+	if err == nil {
+		err = decodeJSON(ans, v)
+	}
+	return finishErr(c, ctx, req, err)
 }
 
 // answer is one HTTP response, fully read.
@@ -351,23 +396,20 @@ type statusBody struct {
 	ErrorMsg  json.RawMessage `json:"error_msg"`
 }
 
-// decodeStatus turns one answer into a status or an *Error.
-func decodeStatus(a *answer) (Status, error) {
+// checkAnswer returns the *Error that an answer carries, if any: too large,
+// a redirect, a non-2xx status, an error_code in any body (the service
+// reports some errors with HTTP 200), or a body that is not JSON. It returns
+// nil for a 2xx JSON answer without error_code.
+func checkAnswer(a *answer) *Error {
 	newErr := func(kind ErrorKind) *Error {
 		return &Error{Kind: kind, HTTPStatus: a.status, Host: a.host, Attempts: a.attempts,
 			RequestID: Sanitize(a.header.Get(HeaderRequestID), 128)}
 	}
-	unexpected := func(reason string) *Error {
-		e := newErr(KindUnexpected)
-		e.Reason = reason
-		e.Snippet = Sanitize(string(a.body), snippetBytes)
-		return e
-	}
 	if a.tooLarge {
-		return 0, unexpected(fmt.Sprintf("the response body is larger than %d bytes", MaxBodyBytes))
+		return unexpectedAnswer(a, fmt.Sprintf("the response body is larger than %d bytes", MaxBodyBytes))
 	}
 	if a.status >= 300 && a.status < 400 {
-		return 0, unexpected("the endpoint answered with a redirect, which the client does not follow (it would carry the credentials elsewhere); check the endpoint")
+		return unexpectedAnswer(a, "the endpoint answered with a redirect, which the client does not follow (it would carry the credentials elsewhere); check the endpoint")
 	}
 	var body statusBody
 	jsonErr := json.Unmarshal(a.body, &body)
@@ -380,28 +422,58 @@ func decodeStatus(a *answer) (Status, error) {
 		if jsonErr != nil || code == "" {
 			e.Snippet = Sanitize(string(a.body), snippetBytes)
 		}
-		return 0, e
+		return e
 	}
 	if jsonErr != nil {
 		reason := "the response body is not JSON"
 		if ct := a.header.Get("Content-Type"); ct != "" && !isJSONContentType(ct) {
 			reason += fmt.Sprintf(" (Content-Type %q)", Sanitize(ct, 100))
 		}
-		return 0, unexpected(reason)
+		return unexpectedAnswer(a, reason)
 	}
+	return nil
+}
+
+// unexpectedAnswer is a KindUnexpected error for an answer, quoting the
+// start of its body.
+func unexpectedAnswer(a *answer, reason string) *Error {
+	return &Error{Kind: KindUnexpected, HTTPStatus: a.status, Host: a.host, Attempts: a.attempts,
+		RequestID: Sanitize(a.header.Get(HeaderRequestID), 128),
+		Reason:    reason, Snippet: Sanitize(string(a.body), snippetBytes)}
+}
+
+// decodeJSON checks an answer and decodes its body into v; a body that does
+// not fit v is KindUnexpected.
+func decodeJSON(a *answer, v any) error {
+	if e := checkAnswer(a); e != nil {
+		return e
+	}
+	if err := json.Unmarshal(a.body, v); err != nil {
+		return unexpectedAnswer(a, "the response body does not have the documented shape: "+Sanitize(err.Error(), 200))
+	}
+	return nil
+}
+
+// decodeStatus turns one answer into a status or an *Error.
+func decodeStatus(a *answer) (Status, error) {
+	if e := checkAnswer(a); e != nil {
+		return 0, e
+	}
+	var body statusBody
+	_ = json.Unmarshal(a.body, &body) // checkAnswer decoded it already
 	if len(body.Status) == 0 || string(body.Status) == "null" {
-		if msg != "" {
-			return 0, unexpected("the answer carries an error_msg but no error_code and no status")
+		if rawString(body.ErrorMsg) != "" {
+			return 0, unexpectedAnswer(a, "the answer carries an error_msg but no error_code and no status")
 		}
-		return 0, unexpected("the response has no status")
+		return 0, unexpectedAnswer(a, "the response has no status")
 	}
 	var n int64
 	if err := json.Unmarshal(body.Status, &n); err != nil {
-		return 0, unexpected("the status is not an integer")
+		return 0, unexpectedAnswer(a, "the status is not an integer")
 	}
 	s := Status(n)
 	if int64(s) != n || !s.Valid() {
-		return 0, unexpected(fmt.Sprintf("the status %d is outside the documented range %d..%d", n, MinStatus, MaxStatus))
+		return 0, unexpectedAnswer(a, fmt.Sprintf("the status %d is outside the documented range %d..%d", n, MinStatus, MaxStatus))
 	}
 	return s, nil
 }
