@@ -12,12 +12,6 @@ import (
 // MaxBatchSize is the most case ids one CaseStatuses call reads.
 const MaxBatchSize = 10000
 
-// batchThrottleRounds is how many times a batch puts a throttled ticket back
-// behind the client-wide pause before it reports the throttling as that
-// ticket's error. The pause and the halved concurrency make every round
-// gentler than the one before.
-const batchThrottleRounds = 8
-
 // ErrBatchStopped marks the tickets a batch did not request because an
 // earlier answer showed that no request could succeed (credentials
 // rejected, API not found at the endpoint, host unreachable).
@@ -35,7 +29,7 @@ type Result struct {
 // The reads fan out over at most MaxConcurrency workers, and every HTTP
 // attempt passes the client-wide limiter that the client's other calls
 // share: the concurrency bound, the rate limit and the throttle. A throttled
-// ticket waits for the shared pause and is read again. When one answer shows
+// read is retried like any other, after the shared pause. When one answer shows
 // that no read can succeed (KindAuth, KindNotFound, KindTransport), the
 // batch requests nothing more, and the tickets it did not request get an
 // error wrapping ErrBatchStopped. When ctx ends, every worker stops at once
@@ -65,7 +59,7 @@ func (c *Client) CaseStatuses(ctx context.Context, ids []string, opts RequestOpt
 		defer stopMu.Unlock()
 		return stopErr
 	}
-	workers := min(len(uniq), c.limiter.max)
+	workers := min(len(uniq), cap(c.limits.slots))
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -76,14 +70,7 @@ func (c *Client) CaseStatuses(ctx context.Context, ids []string, opts RequestOpt
 					return
 				}
 				id := uniq[i]
-				var s Status
-				var err error
-				for round := 1; ; round++ {
-					s, err = c.CaseStatus(ctx, id, opts)
-					if !IsKind(err, KindThrottled) || round >= batchThrottleRounds || ctx.Err() != nil {
-						break
-					}
-				}
+				s, err := c.CaseStatus(ctx, id, opts)
 				results[i], done[i] = Result{Status: s, Err: err}, true
 				var e *Error
 				if errors.As(err, &e) && (e.Kind == KindAuth || e.Kind == KindNotFound || e.Kind == KindTransport) {
@@ -114,17 +101,11 @@ func (c *Client) CaseStatuses(ctx context.Context, ids []string, opts RequestOpt
 		}
 		out[id] = r
 	}
-	st := c.limiter.stats()
 	c.log.Log(ctx, LevelDebug, "OSM API batch read", map[string]any{
 		"tickets":         len(uniq),
 		"failed":          failed,
 		"duration_ms":     time.Since(start).Milliseconds(),
-		"max_concurrency": st.MaxConcurrency,
-		"allowed_now":     st.Allowed,
-		"throttled_total": st.Throttled,
+		"max_concurrency": cap(c.limits.slots),
 	})
 	return out
 }
-
-// LimiterStats reports the state of the client-wide limiter.
-func (c *Client) LimiterStats() LimiterStats { return c.limiter.stats() }

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -104,14 +103,6 @@ type Config struct {
 	RetryMaxDelay time.Duration
 	// RequestTimeout limits each attempt, reading the body included.
 	RequestTimeout time.Duration
-	// Sleep waits between attempts and must return early, with ctx.Err(),
-	// when ctx ends; nil means a timer. Tests inject one to record delays.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Rand returns a uniform number in [0, 1) for the jitter; nil means
-	// math/rand/v2. It must be safe for concurrent use.
-	Rand func() float64
-	// Now is the clock for Retry-After dates; nil means time.Now.
-	Now func() time.Time
 
 	// MaxConcurrency bounds the HTTP attempts in flight at once, across every
 	// call of the client (limiter.go); 0 means DefaultMaxConcurrency, at most
@@ -134,9 +125,7 @@ type Client struct {
 	http      *http.Client
 	log       Logger
 	retry     retryPolicy
-	hooks     attemptHooks
-	limiter   *limiter    // client-wide concurrency, rate and throttle (limiter.go)
-	flights   flightGroup // identical requests in flight made once (flight.go)
+	limits    *limitTransport // client-wide concurrency, rate, throttle and per-attempt timeout
 }
 
 // New checks cfg and returns a Client.
@@ -183,25 +172,32 @@ func New(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	if c.limiter, err = newLimiter(cfg.MaxConcurrency, cfg.MaxRequestsPerSecond); err != nil {
+	hc := *c.http // a copy that keeps the connection pool
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if c.limits, err = newLimitTransport(&loggingTransport{next: next, log: c.log}, cfg.MaxConcurrency, cfg.MaxRequestsPerSecond, c.retry.timeout, c.retry.maxDelay, c.log); err != nil {
 		return nil, err
 	}
-	c.limiter.log = c.log
-	c.hooks.beforeAttempt = c.limiter.beforeAttempt
-	c.hooks.afterAnswer = c.limiter.afterAnswer
-	if t, ok := c.http.Transport.(*http.Transport); ok {
+	slots := cap(c.limits.slots)
+	if t, ok := next.(*http.Transport); ok {
 		// Keep a connection per slot alive between requests, and never open
 		// more than the slots: a request whose slot is free waits for the
 		// connection its predecessor is handing back instead of dialing.
-		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, c.limiter.max)
+		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, slots)
 		if t.MaxIdleConns != 0 {
-			t.MaxIdleConns = max(t.MaxIdleConns, c.limiter.max)
+			t.MaxIdleConns = max(t.MaxIdleConns, slots)
 		}
 		if t.MaxConnsPerHost == 0 {
-			t.MaxConnsPerHost = c.limiter.max
+			t.MaxConnsPerHost = slots
 		}
 	}
-	c.http = instrument(c.http, c.log)
+	hc.Transport = c.limits
+	if hc.CheckRedirect == nil {
+		hc.CheckRedirect = noRedirects
+	}
+	c.http = &hc
 	return c, nil
 }
 
@@ -271,23 +267,17 @@ func (c *Client) newRequest(ctx context.Context, segments []string, query url.Va
 }
 
 // CaseStatus reads the status of one service ticket with
-// GET {endpoint}/v2/servicerequest/cases/{case_id}/status. Identical calls
-// (same case id, language and time zone) in flight at the same moment make
-// one request and share its answer.
+// GET {endpoint}/v2/servicerequest/cases/{case_id}/status.
 func (c *Client) CaseStatus(ctx context.Context, caseID string, opts RequestOptions) (Status, error) {
 	req, err := c.NewStatusRequest(ctx, caseID, opts)
 	if err != nil {
 		return 0, err
 	}
-	key := req.URL.String() + "\n" + req.Header.Get(HeaderLanguage) + "\n" + req.Header.Get(HeaderTimeZone)
-	s, err, _ := c.flights.do(ctx, key, func(fctx context.Context) (Status, error) {
-		fctx = withAttemptCell(fctx) // the limiter's per-request state (limiter.go)
-		ans, err := c.sendRenewing(fctx, req.WithContext(fctx))
-		if err != nil {
-			return 0, err
-		}
-		return decodeStatus(ans)
-	})
+	ans, err := c.sendRenewing(ctx, req)
+	var s Status
+	if err == nil {
+		s, err = decodeStatus(ans)
+	}
 	return c.finish(ctx, req, s, err)
 }
 
@@ -318,8 +308,7 @@ func (c *Client) getJSON(ctx context.Context, segments []string, query url.Value
 	if err != nil {
 		return err
 	}
-	rctx := withAttemptCell(ctx) // the limiter's per-request state (limiter.go)
-	ans, err := c.sendRenewing(rctx, req.WithContext(rctx))
+	ans, err := c.sendRenewing(ctx, req)
 	if err == nil {
 		err = decodeJSON(ans, v)
 	}
@@ -339,54 +328,15 @@ type answer struct {
 	sent *http.Request
 }
 
-// attempt sends one fresh clone of req, authenticated, and reads its
-// whole body (up to MaxBodyBytes) within the per-attempt timeout. Its error
-// is an *Error unless it came from the Authenticator.
-func (c *Client) attempt(ctx context.Context, req *http.Request, n int) (*answer, error) {
-	actx := withAttempt(ctx, n)
-	if c.retry.timeout > 0 {
-		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(actx, c.retry.timeout)
-		defer cancel()
-	}
-	r := req.Clone(actx)
-	if err := c.auth.Authenticate(actx, r); err != nil {
-		return nil, err
-	}
-	resp, err := c.http.Do(r)
-	if err != nil {
-		return nil, c.transportError(ctx, actx, r, err, n)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
-	if err != nil {
-		return nil, c.transportError(ctx, actx, r, fmt.Errorf("reading the body of the HTTP %d answer: %w", resp.StatusCode, err), n)
-	}
-	ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: r.URL.Host, attempts: n, sent: r}
-	if len(body) > MaxBodyBytes {
-		ans.tooLarge = true
-		ans.body = body[:MaxBodyBytes]
-	}
-	return ans, nil
-}
-
-// transportError describes a failure to get an answer: canceled when the
-// caller's ctx ended, a timeout when only the attempt's actx did.
-func (c *Client) transportError(ctx, actx context.Context, req *http.Request, err error, attempts int) *Error {
+// transportError describes a failure to get an answer.
+func (c *Client) transportError(req *http.Request, err error, attempts int) *Error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		// url.Error repeats the method and the URL; the host is reported
 		// separately and the cause is what a person needs.
 		err = ue.Err
 	}
-	kind := KindTransport
-	switch {
-	case ctx.Err() != nil:
-		kind, err = KindCanceled, ctx.Err()
-	case actx.Err() != nil && errors.Is(actx.Err(), context.DeadlineExceeded):
-		err = &attemptTimeoutError{timeout: c.retry.timeout}
-	}
-	return &Error{Kind: kind, Host: req.URL.Host, Err: err, Attempts: attempts}
+	return &Error{Kind: KindTransport, Host: req.URL.Host, Err: err, Attempts: attempts}
 }
 
 // statusBody is the union of the documented success and error bodies.

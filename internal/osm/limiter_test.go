@@ -3,307 +3,229 @@ package osm
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// virtualClock is a clock whose sleeps return at once and advance it.
-type virtualClock struct {
-	mu    sync.Mutex
-	t     time.Time
-	slept []time.Duration
+// stubTransport answers every request with the answer its func gives,
+// counting the requests that reached it.
+type stubTransport struct {
+	calls  atomic.Int64
+	answer func(*http.Request) (*http.Response, error)
 }
 
-func newVirtualClock() *virtualClock {
-	return &virtualClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+func (s *stubTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	s.calls.Add(1)
+	return s.answer(req)
 }
 
-func (c *virtualClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *virtualClock) sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
+func answerWith(status int, retryAfter, body string) func(*http.Request) (*http.Response, error) {
+	return func(req *http.Request) (*http.Response, error) {
+		h := http.Header{}
+		if retryAfter != "" {
+			h.Set("Retry-After", retryAfter)
+		}
+		return &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.slept = append(c.slept, d)
-	c.t = c.t.Add(d)
-	return nil
 }
 
-func (c *virtualClock) totalSlept() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var sum time.Duration
-	for _, d := range c.slept {
-		sum += d
-	}
-	return sum
-}
-
-func testLimiter(t *testing.T, maxConcurrency int, rps float64) (*limiter, *virtualClock) {
+func testTransport(t *testing.T, maxConcurrency int, rps float64, answer func(*http.Request) (*http.Response, error)) (*limitTransport, *stubTransport) {
 	t.Helper()
-	l, err := newLimiter(maxConcurrency, rps)
+	stub := &stubTransport{answer: answer}
+	lt, err := newLimitTransport(stub, maxConcurrency, rps, 0, 0, nopLogger{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := newVirtualClock()
-	l.now, l.sleep = clk.now, clk.sleep
-	return l, clk
+	return lt, stub
 }
 
-// mustAcquire starts an attempt of a new request and returns its context.
-func mustAcquire(t *testing.T, l *limiter) context.Context {
-	t.Helper()
-	ctx := withAttemptCell(context.Background())
-	if err := l.beforeAttempt(ctx); err != nil {
-		t.Fatal(err)
+func roundTrip(ctx context.Context, lt *limitTransport) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:1/x", nil)
+	if err != nil {
+		return nil, err
 	}
-	return ctx
+	return lt.RoundTrip(req)
 }
 
-func ok(l *limiter, ctx context.Context) { l.afterAnswer(ctx, 200, 0) }
-
-func throttled(l *limiter, ctx context.Context, retryAfter time.Duration) {
-	l.afterAnswer(ctx, 429, retryAfter)
+func pausedFor(lt *limitTransport) time.Duration {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	return time.Until(lt.notBefore)
 }
 
-func TestNewLimiter_limits(t *testing.T) {
-	if l, err := newLimiter(0, 0); err != nil || l.max != DefaultMaxConcurrency || l.rate != nil {
-		t.Fatalf("defaults: %+v %v", l, err)
-	}
+func TestNewLimitTransport_limits(t *testing.T) {
 	for _, tc := range []struct {
-		max int
+		n   int
 		rps float64
-	}{{-1, 0}, {257, 0}, {1, -1}} {
-		if _, err := newLimiter(tc.max, tc.rps); err == nil {
-			t.Errorf("newLimiter(%d, %v) accepted", tc.max, tc.rps)
+	}{{-1, 0}, {MaxMaxConcurrency + 1, 0}, {4, -1}} {
+		if _, err := newLimitTransport(http.DefaultTransport, tc.n, tc.rps, 0, 0, nopLogger{}); err == nil {
+			t.Errorf("max concurrency %d, rate %v accepted", tc.n, tc.rps)
 		}
 	}
+	lt, err := newLimitTransport(http.DefaultTransport, 0, 0, 0, 0, nopLogger{})
+	if err != nil || cap(lt.slots) != DefaultMaxConcurrency || lt.rate != nil {
+		t.Fatalf("defaults: %v, %d slots, rate %v", err, cap(lt.slots), lt.rate)
+	}
 }
 
-func TestLimiter_boundsConcurrencyInOrder(t *testing.T) {
-	l, _ := testLimiter(t, 2, 0)
-	p1, p2 := mustAcquire(t, l), mustAcquire(t, l)
-	order := make(chan int, 3)
+func TestLimitTransport_boundsConcurrency(t *testing.T) {
+	var inFlight, peak atomic.Int64
+	release := make(chan struct{})
+	lt, stub := testTransport(t, 3, 0, func(req *http.Request) (*http.Response, error) {
+		n := inFlight.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		<-release
+		inFlight.Add(-1)
+		return answerWith(200, "", `{"status":3}`)(req)
+	})
 	var wg sync.WaitGroup
-	for i := 1; i <= 3; i++ {
+	for range 10 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := mustAcquire(t, l)
-			order <- i
-			ok(l, p)
+			if _, err := roundTrip(context.Background(), lt); err != nil {
+				t.Error(err)
+			}
 		}()
-		// Queue them one after the other.
-		for l.stats().InFlight != 2 || queued(l) != i {
-			time.Sleep(time.Millisecond)
-		}
 	}
-	if s := l.stats(); s.InFlight != 2 {
-		t.Fatalf("in flight %d, want 2", s.InFlight)
+	for stub.calls.Load() < 3 {
+		time.Sleep(time.Millisecond)
 	}
-	// One slot frees up; it passes from waiter to waiter in queue order.
-	ok(l, p1)
+	close(release)
 	wg.Wait()
-	ok(l, p2)
-	close(order)
-	want := 1
-	for got := range order {
-		if got != want {
-			t.Fatalf("waiter %d got its slot before waiter %d", got, want)
-		}
-		want++
+	if peak.Load() != 3 || stub.calls.Load() != 10 {
+		t.Fatalf("peak %d in flight over %d calls, want 3 over 10", peak.Load(), stub.calls.Load())
 	}
-	if s := l.stats(); s.InFlight != 0 {
-		t.Fatalf("in flight %d after every release", s.InFlight)
+	if len(lt.slots) != 0 {
+		t.Fatalf("%d slots still taken", len(lt.slots))
 	}
 }
 
-func queued(l *limiter) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.queue)
-}
-
-func TestLimiter_throttlePausesEveryWorkerForRetryAfter(t *testing.T) {
-	l, clk := testLimiter(t, 8, 0)
-	start := clk.now()
-	p1, p2 := mustAcquire(t, l), mustAcquire(t, l)
-	// Worker 1 is throttled with Retry-After: 3.
-	throttled(l, p1, 3*time.Second)
-	s := l.stats()
-	if s.Allowed != 4 || s.Throttled != 1 || !s.PausedUntil.Equal(start.Add(3*time.Second)) {
-		t.Fatalf("after one 429: %+v", s)
+func TestLimitTransport_throttlePausesEveryRequestForRetryAfter(t *testing.T) {
+	lt, stub := testTransport(t, 8, 0, answerWith(429, "3", `{"error_code":"APIGW.0308","error_msg":"x"}`))
+	resp, err := roundTrip(context.Background(), lt)
+	if err != nil || resp.StatusCode != 429 {
+		t.Fatalf("got %v, %v", resp, err)
 	}
-	// Worker 2's attempt was already in flight: its 429 belongs to the same
-	// event and does not halve the concurrency again.
-	throttled(l, p2, 3*time.Second)
-	if s := l.stats(); s.Allowed != 4 || s.Throttled != 2 {
-		t.Fatalf("after a 429 of the same event: %+v", s)
+	if d := pausedFor(lt); d < 2*time.Second || d > 3*time.Second {
+		t.Fatalf("pause %v after Retry-After: 3", d)
 	}
-	// Every other worker waits for the pause before its attempt.
-	for range 3 {
-		p := mustAcquire(t, l)
-		if now := clk.now(); now.Before(start.Add(3 * time.Second)) {
-			t.Fatalf("an attempt started at +%v, inside the 3 s pause", now.Sub(start))
-		}
-		ok(l, p)
+	// Any other request waits for the pause: with a deadline inside it, it
+	// never reaches the server.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := roundTrip(ctx, lt); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a request during the pause returned %v", err)
 	}
-	if got := clk.totalSlept(); got != 3*time.Second {
-		t.Fatalf("slept %v in total, want the 3 s pause once", got)
-	}
-	// A new 429 after the pause is a new event: halve again.
-	p := mustAcquire(t, l)
-	throttled(l, p, 0)
-	if s := l.stats(); s.Allowed != 2 || !s.PausedUntil.Equal(clk.now().Add(DefaultThrottlePause)) {
-		t.Fatalf("after a second event without Retry-After: %+v", s)
+	if stub.calls.Load() != 1 || len(lt.slots) != 0 {
+		t.Fatalf("%d calls, %d slots taken", stub.calls.Load(), len(lt.slots))
 	}
 }
 
-func TestLimiter_recoversGradually(t *testing.T) {
-	l, _ := testLimiter(t, 16, 0)
-	for want := 8; want >= 1; want /= 2 {
-		p := mustAcquire(t, l)
-		throttled(l, p, time.Nanosecond)
-		if got := l.stats().Allowed; got != want {
-			t.Fatalf("allowed %d, want %d", got, want)
-		}
-	}
-	throttled(l, mustAcquire(t, l), time.Nanosecond)
-	if got := l.stats().Allowed; got != 1 {
-		t.Fatalf("allowed %d, want the floor 1", got)
-	}
-	prev, answers := 1, 0
-	for l.stats().Allowed < 16 {
-		ok(l, mustAcquire(t, l))
-		answers++
-		got := l.stats().Allowed
-		if got > prev+1 {
-			t.Fatalf("allowed jumped from %d to %d after one answer", prev, got)
-		}
-		prev = got
-		if answers > 1000 {
-			t.Fatal("never recovered")
-		}
-	}
-	// About one slot per round of answers: 1+2+...+15 answers.
-	if answers < 100 || answers > 130 {
-		t.Fatalf("recovered to 16 after %d answers, want about 120", answers)
-	}
-	ok(l, mustAcquire(t, l))
-	if got := l.stats().Allowed; got != 16 {
-		t.Fatalf("allowed %d beyond the maximum", got)
-	}
-}
-
-func TestLimiter_pauseIsCappedOrDefault(t *testing.T) {
+func TestLimitTransport_pauseIsCappedOrDefault(t *testing.T) {
 	for _, tc := range []struct {
-		retryAfter, want time.Duration
+		retryAfter string
+		status     int
+		body       string
+		want       time.Duration
 	}{
-		{0, DefaultThrottlePause},
-		{48 * time.Hour, MaxThrottlePause},
-		{7 * time.Second, 7 * time.Second},
+		{"", 429, "", DefaultThrottlePause},
+		{"172800", 429, "", MaxThrottlePause},
+		{"7", 429, "", 7 * time.Second},
+		{"", 503, `{"error_code":"APIGW.0308"}`, DefaultThrottlePause},
+		{"7", 503, `{"error_code":"OSM.0004"}`, 0}, // not a throttle: no pause
 	} {
-		l, clk := testLimiter(t, 4, 0)
-		throttled(l, mustAcquire(t, l), tc.retryAfter)
-		if got := l.stats().PausedUntil.Sub(clk.now()); got != tc.want {
-			t.Errorf("Retry-After %v: pause %v, want %v", tc.retryAfter, got, tc.want)
-		}
-	}
-}
-
-func TestLimiter_attemptWithoutCellCountsInCurrentEpoch(t *testing.T) {
-	l, _ := testLimiter(t, 8, 0)
-	for _, want := range []int{4, 2} {
-		if err := l.beforeAttempt(context.Background()); err != nil {
+		lt, _ := testTransport(t, 4, 0, answerWith(tc.status, tc.retryAfter, tc.body))
+		if _, err := roundTrip(context.Background(), lt); err != nil {
 			t.Fatal(err)
 		}
-		l.afterAnswer(context.Background(), 429, time.Nanosecond)
-		if got := l.stats().Allowed; got != want {
-			t.Fatalf("allowed %d, want %d", got, want)
+		got := pausedFor(lt)
+		if tc.want == 0 && got > 0 || tc.want > 0 && (got > tc.want || got < tc.want-time.Second) {
+			t.Errorf("HTTP %d Retry-After %q: pause %v, want %v", tc.status, tc.retryAfter, got, tc.want)
 		}
 	}
 }
 
-func TestLimiter_gatewayCodeCountsAsThrottle(t *testing.T) {
+func TestIsThrottled_gatewayCodeCountsAsThrottle(t *testing.T) {
 	for _, tc := range []struct {
-		a    *answer
-		want bool
+		status int
+		body   string
+		want   bool
 	}{
-		{&answer{status: 429, body: []byte(`{"error_code":"APIGW.0308","error_msg":"x"}`)}, true},
-		{&answer{status: 429, body: []byte(`<html>slow down</html>`)}, true},
-		{&answer{status: 503, body: []byte(`{"error_code":"APIGW.0308","error_msg":"x"}`)}, true},
-		{&answer{status: 500, body: []byte(`{"error_code":"OSM.0004"}`)}, false},
-		{&answer{status: 200, body: []byte(`{"status":3}`)}, false},
+		{429, `{"error_code":"APIGW.0308","error_msg":"x"}`, true},
+		{429, `<html>slow down</html>`, true},
+		{503, `{"error_code":"APIGW.0308","error_msg":"x"}`, true},
+		{500, `{"error_code":"OSM.0004"}`, false},
+		{200, `{"status":3}`, false},
+		{200, `{"error_code":"APIGW.0308"}`, false},
 	} {
-		if got := isThrottledAnswer(tc.a); got != tc.want {
-			t.Errorf("%d %s: throttled %v, want %v", tc.a.status, tc.a.body, got, tc.want)
+		if got := isThrottled(tc.status, []byte(tc.body)); got != tc.want {
+			t.Errorf("%d %s: throttled %v, want %v", tc.status, tc.body, got, tc.want)
 		}
 	}
 }
 
-func TestLimiter_rateLimitPacesAndSlowsOnThrottle(t *testing.T) {
-	l, clk := testLimiter(t, 4, 10)
-	for range 5 {
-		ok(l, mustAcquire(t, l))
+func TestLimitTransport_rateLimitPaces(t *testing.T) {
+	lt, stub := testTransport(t, 4, 1, answerWith(200, "", `{"status":3}`))
+	if _, err := roundTrip(context.Background(), lt); err != nil {
+		t.Fatal(err)
 	}
-	// The first goes at once, then one every 100 ms.
-	if got := clk.totalSlept(); got != 400*time.Millisecond {
-		t.Fatalf("5 requests at 10/s waited %v, want 400ms", got)
+	// At one request per second, the next one cannot start within 100ms:
+	// the rate limiter refuses at once rather than wait past the deadline.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := roundTrip(ctx, lt); err == nil {
+		t.Fatal("a second request inside the rate limit's interval went through")
 	}
-	throttled(l, mustAcquire(t, l), time.Nanosecond)
-	if got := l.stats().RateLimit; got != 5 {
-		t.Fatalf("rate after a 429: %v, want 5", got)
-	}
-	for range 100 {
-		ok(l, mustAcquire(t, l))
-	}
-	if got := l.stats().RateLimit; got != 10 {
-		t.Fatalf("rate did not recover to 10: %v", got)
+	if stub.calls.Load() != 1 || len(lt.slots) != 0 {
+		t.Fatalf("%d calls, %d slots taken", stub.calls.Load(), len(lt.slots))
 	}
 }
 
-func TestLimiter_cancelWhileQueuedOrPaused(t *testing.T) {
-	l, _ := testLimiter(t, 1, 0)
-	held := mustAcquire(t, l)
+func TestLimitTransport_cancelWhileQueued(t *testing.T) {
+	release := make(chan struct{})
+	lt, stub := testTransport(t, 1, 0, func(req *http.Request) (*http.Response, error) {
+		<-release
+		return answerWith(200, "", `{"status":3}`)(req)
+	})
+	held := make(chan error)
+	go func() { _, err := roundTrip(context.Background(), lt); held <- err }()
+	for stub.calls.Load() != 1 {
+		time.Sleep(time.Millisecond)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error)
-	go func() { errc <- l.beforeAttempt(ctx) }()
-	for queued(l) != 1 {
-		time.Sleep(time.Millisecond)
-	}
+	queued := make(chan error)
+	go func() { _, err := roundTrip(ctx, lt); queued <- err }()
 	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Fatalf("queued acquire returned %v", err)
+	if err := <-queued; !errors.Is(err, context.Canceled) {
+		t.Fatalf("queued request returned %v", err)
 	}
-	if queued(l) != 0 {
-		t.Fatal("a canceled waiter stayed in the queue")
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
 	}
-	ok(l, held)
-	if s := l.stats(); s.InFlight != 0 {
-		t.Fatalf("in flight %d", s.InFlight)
+	if stub.calls.Load() != 1 || len(lt.slots) != 0 {
+		t.Fatalf("%d calls, %d slots taken", stub.calls.Load(), len(lt.slots))
 	}
+}
 
-	// Canceled during a pause: the slot is given back.
-	l.sleep = sleepContext
-	l.now = time.Now
-	throttled(l, mustAcquire(t, l), 30*time.Second)
-	ctx, cancel = context.WithCancel(context.Background())
-	go func() { errc <- l.beforeAttempt(ctx) }()
-	for l.stats().InFlight != 1 {
-		time.Sleep(time.Millisecond)
+func TestLimitTransport_buffersTheWholeBody(t *testing.T) {
+	lt, _ := testTransport(t, 1, 0, answerWith(503, "", `{"error_code":"APIGW.0308"}`))
+	resp, err := roundTrip(context.Background(), lt)
+	if err != nil {
+		t.Fatal(err)
 	}
-	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Fatalf("paused acquire returned %v", err)
+	if got := string(bufferedBytes(resp)); got != `{"error_code":"APIGW.0308"}` {
+		t.Fatalf("buffered %q", got)
 	}
-	if s := l.stats(); s.InFlight != 0 {
-		t.Fatalf("in flight %d after a canceled pause", s.InFlight)
+	b, _ := io.ReadAll(resp.Body)
+	if string(b) != `{"error_code":"APIGW.0308"}` {
+		t.Fatalf("body %q", b)
 	}
 }

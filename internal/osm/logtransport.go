@@ -57,14 +57,6 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, nil
 }
 
-// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
-// wrapped transport.
-func (t *loggingTransport) CloseIdleConnections() {
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
-}
-
 // loggedBody logs the attempt once its body is closed, so that the line
 // holds the whole duration, the size and any error reading the body.
 type loggedBody struct {
@@ -115,19 +107,3 @@ func logError(err error) string {
 // the credentials (X-Auth-Token is not a header net/http strips) to
 // wherever the redirect points.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// instrument returns a copy of hc (which keeps its connection pool) whose
-// transport logs every attempt and which does not follow redirects unless
-// hc says how to.
-func instrument(hc *http.Client, log Logger) *http.Client {
-	cp := *hc
-	next := cp.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	cp.Transport = &loggingTransport{next: next, log: log}
-	if cp.CheckRedirect == nil {
-		cp.CheckRedirect = noRedirects
-	}
-	return &cp
-}

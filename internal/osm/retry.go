@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Defaults a caller (the Terraform provider) applies when the user sets
@@ -28,24 +30,14 @@ const (
 // retryPolicy is how a Client retries a failed attempt.
 type retryPolicy struct {
 	maxRetries int           // retries after the first attempt; 0 disables
-	minDelay   time.Duration // the shortest wait before a retry
+	minDelay   time.Duration // the shortest wait before a retry, Retry-After included
 	maxDelay   time.Duration // the longest wait, Retry-After included
 	timeout    time.Duration // per attempt, body included; 0: none
-	sleep      func(context.Context, time.Duration) error
-	rand       func() float64 // uniform in [0, 1)
-	now        func() time.Time
-}
 
-// attemptHooks are the points where client-wide flow control (a limit on
-// requests in flight, a throttle shared by every caller after a 429) plugs
-// into the retry loop. nil means none.
-type attemptHooks struct {
-	// beforeAttempt runs before every attempt; an error ends the call
-	// (return ctx.Err() when the context ends while waiting).
-	beforeAttempt func(ctx context.Context) error
-	// afterAnswer runs after every attempt with the HTTP status (0 when no
-	// answer arrived) and the Retry-After the answer carried (0 if none).
-	afterAnswer func(ctx context.Context, status int, retryAfter time.Duration)
+	// Test knobs (export_test.go); nil in production.
+	sleep func(ctx context.Context, d time.Duration) error // replaces the real wait
+	rand  func() float64                                   // uniform in [0, 1)
+	now   func() time.Time
 }
 
 func newRetryPolicy(cfg Config) (retryPolicy, error) {
@@ -54,9 +46,8 @@ func newRetryPolicy(cfg Config) (retryPolicy, error) {
 		minDelay:   cfg.RetryMinDelay,
 		maxDelay:   cfg.RetryMaxDelay,
 		timeout:    cfg.RequestTimeout,
-		sleep:      cfg.Sleep,
-		rand:       cfg.Rand,
-		now:        cfg.Now,
+		rand:       rand.Float64,
+		now:        time.Now,
 	}
 	switch {
 	case p.maxRetries < 0:
@@ -68,131 +59,195 @@ func newRetryPolicy(cfg Config) (retryPolicy, error) {
 	case p.timeout < 0:
 		return p, errors.New("request timeout must not be negative")
 	}
-	if p.sleep == nil {
-		p.sleep = sleepContext
-	}
-	if p.rand == nil {
-		p.rand = rand.Float64
-	}
-	if p.now == nil {
-		p.now = time.Now
-	}
 	return p, nil
 }
 
-// outcome is what one attempt produced and whether it is worth another.
-type outcome struct {
-	ans           *answer // the answer, when one arrived
-	err           *Error  // the transport error, when none did
-	retryable     bool
-	reason        string        // what went wrong, for the log; never a header value
-	retryAfter    time.Duration // from Retry-After on a 429 or 503
-	hasRetryAfter bool
+// MaxThrottleRetries is how many times a throttled answer (HTTP 429 or
+// APIGW.0308) is retried, apart from the max_retries that other failures
+// use up, as go-tfe does for its rate limit. Every throttled answer pauses
+// the whole client (limiter.go), so these retries cannot hammer the
+// gateway; they let a large batch finish behind a rate limit instead of
+// failing the tickets that happened to meet it. max_retries = 0 disables
+// them too.
+const MaxThrottleRetries = 20
+
+// call is the state of one request across its attempts.
+type call struct {
+	attempts  int
+	failures  int           // retryable failures other than throttling so far
+	throttles int           // throttled answers so far
+	sent      *http.Request // the last attempt as it went on the wire, credentials included
+	reason    string        // why the last attempt is being retried
+	delay     time.Duration // the wait before the next attempt
+	authErr   error         // from the Authenticator: ends the call as it is
 }
 
-// do sends req until it gets an answer that is not worth retrying or the
-// retries run out, and returns the last answer or error with the number
-// of attempts made. Every attempt is a fresh clone of req, authenticated
-// anew, so that credentials that sign a request or refresh can do so.
+// do sends req with go-retryablehttp until it gets an answer that is not
+// worth retrying or the retries run out, and returns the last answer, fully
+// read, or an *Error, with the number of attempts made. Every attempt is a
+// fresh clone of req, authenticated anew (PrepareRetry), so that AK/SK
+// signatures are fresh and a renewed token is used.
 func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
-	for n := 1; ; n++ {
-		if err := ctx.Err(); err != nil {
-			return nil, &Error{Kind: KindCanceled, Host: req.URL.Host, Err: err, Attempts: n - 1}
+	cl := &call{}
+	prepare := func(n int) (*http.Request, error) {
+		r := req.Clone(withAttempt(ctx, n))
+		if err := c.auth.Authenticate(r.Context(), r); err != nil {
+			cl.authErr = err
+			return nil, err
 		}
-		if c.hooks.beforeAttempt != nil {
-			if err := c.hooks.beforeAttempt(ctx); err != nil {
-				return nil, c.transportError(ctx, ctx, req, err, n-1)
-			}
-		}
-		ans, err := c.attempt(ctx, req, n)
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				c.reportAnswer(ctx, nil) // the slot taken by beforeAttempt is given back
-				return nil, err          // from the Authenticator: not a network failure
-			}
-		}
-		out := c.classify(ans, err)
-		c.reportAnswer(ctx, ans)
-		if !out.retryable || n > c.retry.maxRetries {
-			if out.err != nil {
-				out.err.Attempts = n
-				return nil, out.err
-			}
-			out.ans.attempts = n
-			return out.ans, nil
-		}
-		delay := c.retryDelay(n, out)
-		c.log.Log(ctx, LevelWarn, "OSM API request failed, retrying", map[string]any{
-			"method":       req.Method,
-			"path":         req.URL.EscapedPath(),
-			"attempt":      n,
-			"max_attempts": c.retry.maxRetries + 1,
-			"reason":       out.reason,
-			"delay_ms":     delay.Milliseconds(),
-			"retry_after":  out.hasRetryAfter,
-		})
-		if err := c.retry.sleep(ctx, delay); err != nil {
-			if ctx.Err() != nil {
-				err = ctx.Err()
-			}
-			return nil, &Error{Kind: KindCanceled, Host: req.URL.Host, Attempts: n,
-				Err: fmt.Errorf("%w while waiting to retry after: %s", err, out.reason)}
-		}
+		cl.attempts, cl.sent = n, r
+		return r, nil
 	}
-}
-
-// reportAnswer tells the afterAnswer hook how an attempt ended: the HTTP
-// status (429 for any answer that carries the gateway's throttling code,
-// whatever its status; 0 when none arrived) and the answer's Retry-After.
-func (c *Client) reportAnswer(ctx context.Context, ans *answer) {
-	if c.hooks.afterAnswer == nil {
-		return
-	}
-	status, retryAfter := 0, time.Duration(0)
-	if ans != nil {
-		status = ans.status
-		if isThrottledAnswer(ans) {
-			status = http.StatusTooManyRequests
-		}
-		retryAfter, _ = parseRetryAfter(ans.header.Get("Retry-After"), c.retry.now())
-	}
-	c.hooks.afterAnswer(ctx, status, retryAfter)
-}
-
-// classify decides whether an attempt is worth retrying: connection
-// failures (refused, reset, closed before an answer, cut mid-body, no
-// answer within the per-attempt timeout) and HTTP 429, 500, 502, 503, 504.
-// Never other 4xx, 501, TLS verification failures or a 2xx carrying an
-// error_code.
-func (c *Client) classify(ans *answer, err error) outcome {
+	first, err := prepare(1)
 	if err != nil {
-		var e *Error
-		errors.As(err, &e)
-		return outcome{err: e, retryable: e.Kind == KindTransport && retryableNetError(e.Err), reason: e.Error()}
+		return nil, err
 	}
-	out := outcome{ans: ans}
-	switch ans.status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		out.retryAfter, out.hasRetryAfter = parseRetryAfter(ans.header.Get("Retry-After"), c.retry.now())
-		fallthrough
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		out.retryable = true
-		if _, derr := decodeStatus(ans); derr != nil {
-			out.reason = derr.Error()
+	rreq, err := retryablehttp.FromRequest(first)
+	if err != nil {
+		return nil, fmt.Errorf("building request: %w", err)
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.http,
+		RetryMax:     c.retry.maxRetries + c.throttleRetries(),
+		RetryWaitMin: c.retry.minDelay,
+		RetryWaitMax: c.retry.maxDelay,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			return c.checkRetry(ctx, cl, resp, err)
+		},
+		Backoff: func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+			if c.retry.sleep != nil {
+				return 0 // the test knob waited already
+			}
+			return cl.delay
+		},
+		PrepareRetry: func(r *http.Request) error {
+			next, err := prepare(cl.attempts + 1)
+			if err == nil {
+				*r = *next
+			}
+			return err
+		},
+		// The last answer is the result, whatever it is: decoding it says
+		// what the server answered after how many attempts.
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			if resp != nil {
+				return resp, nil
+			}
+			return nil, err
+		},
+	}
+	resp, err := rc.Do(rreq)
+	switch {
+	case cl.authErr != nil:
+		return nil, cl.authErr
+	case err != nil && ctx.Err() != nil:
+		cause := ctx.Err()
+		if cl.reason != "" {
+			cause = fmt.Errorf("%w while waiting to retry after: %s", cause, cl.reason)
+		}
+		return nil, &Error{Kind: KindCanceled, Host: req.URL.Host, Err: cause, Attempts: cl.attempts}
+	case err != nil:
+		return nil, c.transportError(req, err, cl.attempts)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body) // buffered by the transport: no error
+	ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host, attempts: cl.attempts, sent: cl.sent}
+	if len(body) > MaxBodyBytes {
+		ans.tooLarge, ans.body = true, body[:MaxBodyBytes]
+	}
+	return ans, nil
+}
+
+// checkRetry is the CheckRetry of go-retryablehttp: it retries connection
+// failures (refused, reset, closed before an answer, cut mid-body, no
+// answer within the per-attempt timeout) and HTTP 429, 500, 502, 503, 504,
+// and any error answer carrying the gateway's throttling code APIGW.0308.
+// Never other 4xx, 501, TLS verification failures or a 2xx carrying an
+// error_code. When it retries, it logs why and how long it waits.
+func (c *Client) checkRetry(ctx context.Context, cl *call, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	var retryAfter time.Duration
+	hasRetryAfter := false
+	n := 0 // the retries of this kind so far, this one included
+	switch {
+	case err != nil:
+		if !retryableNetError(err) {
+			return false, nil
+		}
+		cl.reason = c.transportError(cl.sent, err, cl.attempts).Error()
+		cl.failures++
+		n = cl.failures
+	default:
+		body := bufferedBytes(resp)
+		if !retryableStatus(resp.StatusCode, body) {
+			return false, nil
+		}
+		ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: cl.sent.URL.Host}
+		cl.reason = checkAnswer(ans).Error()
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			retryAfter, hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.retry.now())
+		}
+		if isThrottled(resp.StatusCode, body) {
+			cl.throttles++
+			if cl.throttles > c.throttleRetries() {
+				return false, nil // the last answer is the result
+			}
+			n = cl.throttles
+		} else {
+			cl.failures++
+			n = cl.failures
 		}
 	}
-	return out
+	if cl.failures > c.retry.maxRetries {
+		return false, nil // the last answer or error is the result
+	}
+	cl.delay = c.retryDelay(n, retryAfter, hasRetryAfter)
+	c.log.Log(ctx, LevelWarn, "OSM API request failed, retrying", map[string]any{
+		"method":       cl.sent.Method,
+		"path":         cl.sent.URL.EscapedPath(),
+		"attempt":      cl.attempts,
+		"max_attempts": c.retry.maxRetries + 1,
+		"reason":       cl.reason,
+		"delay_ms":     cl.delay.Milliseconds(),
+		"retry_after":  hasRetryAfter,
+	})
+	if c.retry.sleep != nil {
+		if err := c.retry.sleep(ctx, cl.delay); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// throttleRetries is MaxThrottleRetries, or 0 when retries are disabled.
+func (c *Client) throttleRetries() int {
+	if c.retry.maxRetries == 0 {
+		return 0
+	}
+	return MaxThrottleRetries
+}
+
+// retryableStatus reports HTTP 429, 500, 502, 503, 504, and any other error
+// answer that carries the gateway's throttling code.
+func retryableStatus(status int, body []byte) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return isThrottled(status, body)
 }
 
 // retryDelay is how long to wait before attempt n+1: the answer's
 // Retry-After when it has one, else a random time (full jitter) between
-// the minimum delay and min(maximum delay, minimum delay × 2^n); both
-// capped by the maximum delay.
-func (c *Client) retryDelay(n int, out outcome) time.Duration {
+// the minimum delay and min(maximum delay, minimum delay × 2^n). The
+// minimum delay is a floor and the maximum a cap for both.
+func (c *Client) retryDelay(n int, retryAfter time.Duration, hasRetryAfter bool) time.Duration {
 	p := c.retry
-	if out.hasRetryAfter {
-		return min(out.retryAfter, p.maxDelay)
+	if hasRetryAfter {
+		return max(p.minDelay, min(retryAfter, p.maxDelay))
 	}
 	ceiling := p.maxDelay
 	if n < 62 && p.minDelay <= p.maxDelay>>n {

@@ -41,21 +41,32 @@ func TestRetryDelay_neverExceedsTheMaximum(t *testing.T) {
 	for _, r := range []float64{0, 0.3, 0.999999, 1, 2, -1} {
 		c := &Client{retry: retryPolicy{minDelay: time.Second, maxDelay: 30 * time.Second, rand: func() float64 { return r }}}
 		for n := 1; n < 100; n++ {
-			d := c.retryDelay(n, outcome{})
+			d := c.retryDelay(n, 0, false)
 			if d < time.Second || d > 30*time.Second {
 				t.Fatalf("rand %v retry %d: delay %v outside [1s, 30s]", r, n, d)
 			}
 		}
-		if d := c.retryDelay(1, outcome{hasRetryAfter: true, retryAfter: time.Hour}); d != 30*time.Second {
+		if d := c.retryDelay(1, time.Hour, true); d != 30*time.Second {
 			t.Fatalf("Retry-After not capped: %v", d)
 		}
 	}
 }
 
-// TestClient_hooksSeeEveryAttempt pins the points where client-wide flow
-// control plugs in: one beforeAttempt and one afterAnswer per attempt, the
-// latter with the status and Retry-After.
-func TestClient_hooksSeeEveryAttempt(t *testing.T) {
+// TestRetryDelay_minimumIsAFloorUnderRetryAfter: Retry-After: 0, or a date
+// in the past, still waits the minimum delay.
+func TestRetryDelay_minimumIsAFloorUnderRetryAfter(t *testing.T) {
+	c := &Client{retry: retryPolicy{minDelay: time.Second, maxDelay: 30 * time.Second, rand: func() float64 { return 0 }}}
+	for _, ra := range []time.Duration{0, time.Millisecond, 999 * time.Millisecond} {
+		if d := c.retryDelay(1, ra, true); d != time.Second {
+			t.Fatalf("Retry-After %v: delay %v, want the 1s floor", ra, d)
+		}
+	}
+}
+
+// TestClient_everyAttemptPassesTheLimiter: a throttled answer to the
+// client's own request sets the client-wide pause, and the retry waits the
+// answer's Retry-After.
+func TestClient_everyAttemptPassesTheLimiter(t *testing.T) {
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if n.Add(1) == 1 {
@@ -67,21 +78,23 @@ func TestClient_hooksSeeEveryAttempt(t *testing.T) {
 	}))
 	defer srv.Close()
 	auth, _ := NewTokenAuth("t")
-	c, err := New(Config{Endpoint: srv.URL, Auth: auth, MaxRetries: 2, RetryMaxDelay: time.Minute,
-		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
+	var delays []time.Duration
+	c, err := NewWithKnobs(Config{Endpoint: srv.URL, Auth: auth, MaxRetries: 2, RetryMaxDelay: time.Minute},
+		Knobs{Sleep: func(ctx context.Context, d time.Duration) error { delays = append(delays, d); return ctx.Err() }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var before int
-	var after []string
-	c.hooks.beforeAttempt = func(context.Context) error { before++; return nil }
-	c.hooks.afterAnswer = func(_ context.Context, status int, ra time.Duration) {
-		after = append(after, http.StatusText(status)+"/"+ra.String())
+	SetThrottlePauses(c, time.Millisecond, 10*time.Millisecond)
+	if s, err := c.CaseStatus(context.Background(), "X", RequestOptions{}); err != nil || s != 1 {
+		t.Fatalf("CaseStatus = %v, %v", s, err)
 	}
-	if _, err := c.CaseStatus(context.Background(), "X", RequestOptions{}); err != nil {
-		t.Fatal(err)
+	if n.Load() != 2 || len(delays) != 1 || delays[0] != 2*time.Second {
+		t.Fatalf("%d attempts, delays %v; want 2 attempts and one 2s wait", n.Load(), delays)
 	}
-	if before != 2 || len(after) != 2 || after[0] != "Too Many Requests/2s" || after[1] != "OK/0s" {
-		t.Fatalf("before %d, after %v", before, after)
+	c.limits.mu.Lock()
+	paused := !c.limits.notBefore.IsZero()
+	c.limits.mu.Unlock()
+	if !paused {
+		t.Fatal("the 429 did not set the client-wide pause")
 	}
 }

@@ -78,6 +78,12 @@ func (l *logs) at(level osm.Level) []retryLogLine {
 	return out
 }
 
+// rigConfig is a client's configuration with its test knobs.
+type rigConfig struct {
+	osm.Config
+	osm.Knobs
+}
+
 type rig struct {
 	fake   *fakeosm.Server
 	url    string
@@ -89,7 +95,7 @@ type rig struct {
 // newRig starts the fake with ticket CS1 (status 3) and a client with 3
 // retries, 10ms..80ms delays, a 2s per-attempt timeout, the recording sleep
 // and a jitter of 0.5; mod adjusts the configuration.
-func newRig(t *testing.T, mod func(*osm.Config)) *rig {
+func newRig(t *testing.T, mod func(*rigConfig)) *rig {
 	t.Helper()
 	f := fakeosm.New(testToken)
 	f.SetStatus("CS1", 3)
@@ -100,15 +106,17 @@ func newRig(t *testing.T, mod func(*osm.Config)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := osm.Config{
-		Endpoint: srv.URL, Auth: auth, UserAgent: "test-agent/1", Logger: r.logs,
-		MaxRetries: 3, RetryMinDelay: testMinDelay, RetryMaxDelay: testMaxDelay, RequestTimeout: 2 * time.Second,
-		Sleep: r.sleeps.sleep, Rand: func() float64 { return 0.5 },
+	cfg := rigConfig{
+		Config: osm.Config{
+			Endpoint: srv.URL, Auth: auth, UserAgent: "test-agent/1", Logger: r.logs,
+			MaxRetries: 3, RetryMinDelay: testMinDelay, RetryMaxDelay: testMaxDelay, RequestTimeout: 2 * time.Second,
+		},
+		Knobs: osm.Knobs{Sleep: r.sleeps.sleep, Rand: func() float64 { return 0.5 }},
 	}
 	if mod != nil {
 		mod(&cfg)
 	}
-	if r.client, err = osm.New(cfg); err != nil {
+	if r.client, err = osm.NewWithKnobs(cfg.Config, cfg.Knobs); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -196,7 +204,7 @@ func TestClient_exhaustedRetriesSayWhatTheServerAnswered(t *testing.T) {
 }
 
 func TestClient_maxRetriesZeroDisablesRetries(t *testing.T) {
-	r := newRig(t, func(c *osm.Config) { c.MaxRetries = 0 })
+	r := newRig(t, func(c *rigConfig) { c.MaxRetries = 0 })
 	r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 503})
 	_, e := r.status(t, "CS1")
 	if e == nil || e.Attempts != 1 {
@@ -219,7 +227,7 @@ func TestClient_backoffIsExponentialWithFullJitter(t *testing.T) {
 		"middle":               {0.5, []time.Duration{15 * time.Millisecond, 25 * time.Millisecond, 45 * time.Millisecond, 45 * time.Millisecond}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newRig(t, func(c *osm.Config) { c.MaxRetries = 4; c.Rand = func() float64 { return tc.rand } })
+			r := newRig(t, func(c *rigConfig) { c.MaxRetries = 4; c.Rand = func() float64 { return tc.rand } })
 			r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 500})
 			_, _ = r.status(t, "CS1")
 			got := r.sleeps.all()
@@ -234,7 +242,7 @@ func TestClient_backoffIsExponentialWithFullJitter(t *testing.T) {
 		})
 	}
 	t.Run("real jitter stays in the window", func(t *testing.T) {
-		r := newRig(t, func(c *osm.Config) { c.MaxRetries = 6; c.Rand = nil })
+		r := newRig(t, func(c *rigConfig) { c.MaxRetries = 6; c.Rand = nil })
 		r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 502})
 		_, _ = r.status(t, "CS1")
 		for i, d := range r.sleeps.all() {
@@ -254,9 +262,9 @@ func TestClient_retriesOn429WithRetryAfter(t *testing.T) {
 		want       time.Duration
 	}{
 		"429 seconds":             {429, "2", 2 * time.Second},
-		"429 zero":                {429, "0", 0},
+		"429 zero: the floor":     {429, "0", 10 * time.Millisecond},
 		"429 HTTP date":           {429, now.Add(3 * time.Second).Format(http.TimeFormat), 3 * time.Second},
-		"429 date in the past":    {429, now.Add(-time.Hour).Format(http.TimeFormat), 0},
+		"429 past date: floor":    {429, now.Add(-time.Hour).Format(http.TimeFormat), 10 * time.Millisecond},
 		"503 seconds":             {503, "1", time.Second},
 		"429 capped by max delay": {429, "120", 5 * time.Second},
 		"429 huge":                {429, "99999999999999999999999", 5 * time.Second},
@@ -264,7 +272,7 @@ func TestClient_retriesOn429WithRetryAfter(t *testing.T) {
 		"500 ignores it: backoff": {500, "3", 15 * time.Millisecond},
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newRig(t, func(c *osm.Config) {
+			r := newRig(t, func(c *rigConfig) {
 				c.RetryMaxDelay = 5 * time.Second
 				c.RetryMinDelay = 10 * time.Millisecond
 				c.Now = func() time.Time { return now }
@@ -297,7 +305,7 @@ func TestClient_retriesConnectionFailures(t *testing.T) {
 			r.expectRequests(t, "CS1", 3)
 		})
 		t.Run(string(fault)+" exhausted", func(t *testing.T) {
-			r := newRig(t, func(c *osm.Config) { c.MaxRetries = 2 })
+			r := newRig(t, func(c *rigConfig) { c.MaxRetries = 2 })
 			r.fake.SetResponses("CS1", fakeosm.Response{Fault: fault})
 			_, e := r.status(t, "CS1")
 			if e == nil || e.Kind != osm.KindTransport || e.Attempts != 3 {
@@ -317,7 +325,7 @@ func TestClient_retriesConnectionFailures(t *testing.T) {
 		}
 		addr := l.Addr().String()
 		_ = l.Close()
-		r := newRig(t, func(c *osm.Config) { c.Endpoint = "http://" + addr })
+		r := newRig(t, func(c *rigConfig) { c.Endpoint = "http://" + addr })
 		_, e := r.status(t, "CS1")
 		if e == nil || e.Kind != osm.KindTransport || e.Attempts != 4 || len(r.sleeps.all()) != 3 {
 			t.Fatalf("want 4 attempts and 3 waits, got %v, waits %v", e, r.sleeps.all())
@@ -331,7 +339,7 @@ func TestClient_retriesConnectionFailures(t *testing.T) {
 func TestClient_hangingServerTimesOutThenRetries(t *testing.T) {
 	const timeout = 50 * time.Millisecond
 	t.Run("recovers", func(t *testing.T) {
-		r := newRig(t, func(c *osm.Config) { c.RequestTimeout = timeout })
+		r := newRig(t, func(c *rigConfig) { c.RequestTimeout = timeout })
 		r.fake.SetResponses("CS1", fakeosm.Response{Fault: fakeosm.FaultHang}, ok(0))
 		s, e := r.status(t, "CS1")
 		if e != nil || s != 0 {
@@ -344,7 +352,7 @@ func TestClient_hangingServerTimesOutThenRetries(t *testing.T) {
 		}
 	})
 	t.Run("exhausted", func(t *testing.T) {
-		r := newRig(t, func(c *osm.Config) { c.RequestTimeout = timeout; c.MaxRetries = 1 })
+		r := newRig(t, func(c *rigConfig) { c.RequestTimeout = timeout; c.MaxRetries = 1 })
 		r.fake.SetResponses("CS1", fakeosm.Response{Fault: fakeosm.FaultHang})
 		_, e := r.status(t, "CS1")
 		if e == nil || e.Kind != osm.KindTransport || e.Attempts != 2 {
@@ -356,7 +364,7 @@ func TestClient_hangingServerTimesOutThenRetries(t *testing.T) {
 		r.expectRequests(t, "CS1", 2)
 	})
 	t.Run("headers then a stalled body", func(t *testing.T) {
-		r := newRig(t, func(c *osm.Config) { c.RequestTimeout = timeout; c.MaxRetries = 1 })
+		r := newRig(t, func(c *rigConfig) { c.RequestTimeout = timeout; c.MaxRetries = 1 })
 		stall := make(chan struct{})
 		t.Cleanup(func() { close(stall) })
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -370,7 +378,7 @@ func TestClient_hangingServerTimesOutThenRetries(t *testing.T) {
 			}
 		}))
 		t.Cleanup(srv.Close)
-		c, err := osm.New(osm.Config{Endpoint: srv.URL, Auth: mustAuth(t), RequestTimeout: timeout, MaxRetries: 1, Sleep: r.sleeps.sleep})
+		c, err := osm.NewWithKnobs(osm.Config{Endpoint: srv.URL, Auth: mustAuth(t), RequestTimeout: timeout, MaxRetries: 1}, osm.Knobs{Sleep: r.sleeps.sleep})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -497,7 +505,7 @@ func TestClient_cancellationStopsWaitingAtOnce(t *testing.T) {
 	}
 	t.Run("during the backoff wait", func(t *testing.T) {
 		// The real sleep, with an hour-long delay: only cancellation ends it.
-		r := newRig(t, func(c *osm.Config) { c.Sleep = nil; c.RetryMinDelay, c.RetryMaxDelay = time.Hour, time.Hour })
+		r := newRig(t, func(c *rigConfig) { c.Sleep = nil; c.RetryMinDelay, c.RetryMaxDelay = time.Hour, time.Hour })
 		r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 503})
 		err := run(t, r, "CS1")
 		if !osm.IsKind(err, osm.KindCanceled) || !errors.Is(err, context.Canceled) {
@@ -509,7 +517,7 @@ func TestClient_cancellationStopsWaitingAtOnce(t *testing.T) {
 		r.expectRequests(t, "CS1", 1)
 	})
 	t.Run("during a hanging attempt", func(t *testing.T) {
-		r := newRig(t, func(c *osm.Config) { c.RequestTimeout = 0 })
+		r := newRig(t, func(c *rigConfig) { c.RequestTimeout = 0 })
 		r.fake.SetResponses("CS1", fakeosm.Response{Fault: fakeosm.FaultHang})
 		err := run(t, r, "CS1")
 		if !osm.IsKind(err, osm.KindCanceled) || !errors.Is(err, context.Canceled) {
@@ -541,7 +549,7 @@ func (a *countingAuth) Authenticate(_ context.Context, req *http.Request) error 
 
 func TestClient_authenticatesEveryAttemptOnAFreshRequest(t *testing.T) {
 	auth := &countingAuth{}
-	r := newRig(t, func(c *osm.Config) { c.Auth = auth })
+	r := newRig(t, func(c *rigConfig) { c.Auth = auth })
 	r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 500}, fakeosm.Response{HTTPStatus: 502}, ok(3))
 	if s, e := r.status(t, "CS1"); e != nil || s != 3 {
 		t.Fatalf("want status 3, got %v %v", s, e)
@@ -562,7 +570,7 @@ func TestClient_authenticatesEveryAttemptOnAFreshRequest(t *testing.T) {
 
 func TestClient_authenticatorErrorIsNotRetried(t *testing.T) {
 	boom := errors.New("cannot get a token")
-	r := newRig(t, func(c *osm.Config) {
+	r := newRig(t, func(c *rigConfig) {
 		c.Auth = authFunc(func(context.Context, *http.Request) error { return boom })
 	})
 	_, err := r.client.CaseStatus(context.Background(), "CS1", osm.RequestOptions{})
@@ -600,8 +608,8 @@ func TestClient_logsEveryAttemptWithoutHeaderValues(t *testing.T) {
 		t.Fatalf("statuses %v, %v", debug[0].fields["status"], debug[1].fields["status"])
 	}
 	warns := r.logs.at(osm.LevelWarn)
-	if len(warns) != 1 || warns[0].fields["retry_after"] != true || warns[0].fields["delay_ms"] != int64(0) {
-		t.Fatalf("want one WARN with the Retry-After delay, got %v", warns)
+	if len(warns) != 1 || warns[0].fields["retry_after"] != true || warns[0].fields["delay_ms"] != testMinDelay.Milliseconds() {
+		t.Fatalf("want one WARN with the Retry-After delay raised to the minimum delay, got %v", warns)
 	}
 	allowed := map[string]bool{"method": true, "host": true, "path": true, "status": true, "duration_ms": true, "attempt": true,
 		"request_id": true, "body_bytes": true, "error": true, "max_attempts": true, "reason": true, "delay_ms": true, "retry_after": true}
@@ -621,7 +629,7 @@ func TestClient_logsEveryAttemptWithoutHeaderValues(t *testing.T) {
 }
 
 func TestClient_logsTransportFailures(t *testing.T) {
-	r := newRig(t, func(c *osm.Config) { c.MaxRetries = 1 })
+	r := newRig(t, func(c *rigConfig) { c.MaxRetries = 1 })
 	r.fake.SetResponses("CS1", fakeosm.Response{Fault: fakeosm.FaultReset}, ok(1))
 	if _, e := r.status(t, "CS1"); e != nil {
 		t.Fatal(e)

@@ -54,8 +54,8 @@ func tlsClient(t *testing.T, endpoint string, o osm.TransportOptions) (*osm.Clie
 		t.Fatal(err)
 	}
 	s := &sleeps{}
-	c, err := osm.New(osm.Config{Endpoint: endpoint, Auth: mustAuth(t), HTTPClient: hc, MaxRetries: 3, Sleep: s.sleep,
-		RetryMinDelay: time.Millisecond, RetryMaxDelay: time.Millisecond, RequestTimeout: 10 * time.Second})
+	c, err := osm.NewWithKnobs(osm.Config{Endpoint: endpoint, Auth: mustAuth(t), HTTPClient: hc, MaxRetries: 3,
+		RetryMinDelay: time.Millisecond, RetryMaxDelay: time.Millisecond, RequestTimeout: 10 * time.Second}, osm.Knobs{Sleep: s.sleep})
 	if err != nil {
 		t.Fatal(err)
 	}
