@@ -41,7 +41,7 @@ func ValidatePassword(p string) error { return checkText(p, PasswordMaxLength) }
 // https://iam.myhuaweicloud.com/v3) like ParseEndpoint, and requires https
 // unless the host is a loopback address: the login carries the password.
 func ParseAuthURL(raw string) (*url.URL, error) {
-	u, err := ParseEndpoint(raw)
+	u, err := parseBaseURL(raw)
 	if err != nil {
 		return nil, err
 	}

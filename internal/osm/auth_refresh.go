@@ -96,6 +96,7 @@ func (c *Client) withAuthScheme(s Status, err error) (Status, error) {
 		if sc, ok := c.auth.(schemer); ok {
 			e.AuthScheme = sc.Scheme()
 		}
+		e.AuthSource = c.authFrom
 	}
 	return s, err
 }

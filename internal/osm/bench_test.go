@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 )
@@ -95,5 +96,56 @@ func BenchmarkCaseStatuses500(b *testing.B) {
 			}
 		}
 		f.Reset()
+	}
+}
+
+// BenchmarkCaseStatuses_throttled1000 reads 1,000 tickets in one batch from
+// the fake behind a gateway rate limit of 20 requests per second (fixed
+// one-second windows, HTTP 429 with APIGW.0308 beyond it, with Retry-After: 1
+// or without Retry-After, as the gateway documents "retry after 2 to 5 s"),
+// with the provider's default retries and concurrency. The floor is
+// 1,000 / 20 = 50 s; it reports the seconds per batch, the ratio to the
+// floor and the throttled answers. It takes minutes: make bench runs it,
+// make test does not (-bench is off there).
+func BenchmarkCaseStatuses_throttled1000(b *testing.B) {
+	const n, limit = 1000, 20
+	f := fakeosm.New("bench-token")
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("T-%05d", i)
+		f.SetStatus(ids[i], i%20)
+	}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	auth, err := NewTokenAuth("bench-token")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, retryAfter := range []string{"1", ""} {
+		name := "retry-after=" + retryAfter
+		if retryAfter == "" {
+			name = "no-retry-after"
+		}
+		b.Run(name, func(b *testing.B) {
+			c, err := New(Config{Endpoint: srv.URL, Auth: auth, MaxRetries: DefaultMaxRetries,
+				RetryMinDelay: DefaultRetryMinDelay, RetryMaxDelay: DefaultRetryMaxDelay, RequestTimeout: DefaultRequestTimeout})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				f.Reset()
+				f.SetThrottle(fakeosm.Throttle{Limit: limit, Window: time.Second, RetryAfter: retryAfter})
+				start := time.Now()
+				for id, r := range c.CaseStatuses(context.Background(), ids, RequestOptions{}) {
+					if r.Err != nil {
+						b.Fatal(id, r.Err)
+					}
+				}
+				secs := time.Since(start).Seconds()
+				b.ReportMetric(secs, "s/batch")
+				b.ReportMetric(secs/(float64(n)/limit), "x-floor")
+				b.ReportMetric(float64(f.ThrottledCount()), "throttled")
+			}
+		})
 	}
 }

@@ -81,6 +81,9 @@ type Config struct {
 	Endpoint string
 	// Auth adds credentials to each request. Required.
 	Auth Authenticator
+	// AuthSource says where the credentials came from, for the errors that
+	// reject them, such as "the HW_AUTH_TOKEN environment variable".
+	AuthSource string
 	// Language and TimeZone are the default X-Language and X-Time-Zone
 	// values; empty means the service defaults, sent explicitly.
 	Language string
@@ -119,6 +122,7 @@ type Config struct {
 type Client struct {
 	base      *url.URL
 	auth      Authenticator
+	authFrom  string
 	language  string
 	timeZone  string
 	userAgent string
@@ -140,6 +144,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		base:      base,
 		auth:      cfg.Auth,
+		authFrom:  cfg.AuthSource,
 		language:  cfg.Language,
 		timeZone:  cfg.TimeZone,
 		userAgent: cfg.UserAgent,

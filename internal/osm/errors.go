@@ -58,6 +58,9 @@ type Error struct {
 	// AuthScheme is, for KindAuth, how the request was authenticated:
 	// SchemeToken, SchemeAKSK or SchemePassword ("" if unknown).
 	AuthScheme string
+	// AuthSource is, for KindAuth, where the credentials came from, as
+	// Config.AuthSource says ("" if unknown).
+	AuthSource string
 }
 
 func (e *Error) Error() string {

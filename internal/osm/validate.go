@@ -71,9 +71,23 @@ func checkText(value string, maxLen int) error {
 }
 
 // ParseEndpoint checks and normalises the service base URL: an absolute
-// http or https URL with a host, optionally a path prefix, and no user
-// information, query or fragment. A trailing slash is dropped.
+// https URL with a host, optionally a path prefix, and no user information,
+// query or fragment; plain http only for a loopback host, since every
+// request carries credentials (a token, or a security token and signature).
+// A trailing slash is dropped.
 func ParseEndpoint(raw string) (*url.URL, error) {
+	u, err := parseBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.Scheme != "https" && !isLoopback(u.Hostname()) {
+		return nil, errors.New(`must start with "https://": every request carries the credentials, which plain "http://" would send in cleartext (it is accepted only for a loopback address such as 127.0.0.1)`)
+	}
+	return u, nil
+}
+
+// parseBaseURL checks and normalises an absolute http or https base URL.
+func parseBaseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, errors.New("must not be empty")
 	}
@@ -84,11 +98,15 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, errors.New("is not a valid URL")
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("is not a valid URL (%v); write it as https://host[:port][/path]", err)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, errors.New(`must be an absolute URL starting with "https://" (or "http://")`)
+		return nil, errors.New(`must be an absolute URL starting with "https://", such as https://host[:port][/path]`)
 	case u.Host == "" || u.Hostname() == "":
 		return nil, errors.New("must include a host name")
 	case u.User != nil:

@@ -134,13 +134,26 @@ func StatusList(ss []Status) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
-// FormatDuration renders a wait's length for people: whole seconds from one
-// second up, milliseconds below.
+// FormatDuration renders a duration as a person would type it: whole
+// seconds from one second up, milliseconds below, and without zero units
+// (1h rather than 1h0m0s, 2m rather than 2m0s).
 func FormatDuration(d time.Duration) string {
-	if d >= time.Second {
-		return d.Round(time.Second).String()
+	if d == 0 {
+		return "0s"
 	}
-	return d.Round(time.Millisecond).String()
+	if d >= time.Second || d <= -time.Second {
+		d = d.Round(time.Second)
+	} else {
+		return d.Round(time.Millisecond).String()
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // TransientDuringWait reports whether a failed poll leaves the wait going:

@@ -9,126 +9,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
-
-// Environment variables of the AK/SK and password methods, named as the
-// Huawei Cloud provider names them.
-const (
-	EnvAccessKey     = "HW_ACCESS_KEY"
-	EnvSecretKey     = "HW_SECRET_KEY"
-	EnvSecurityToken = "HW_SECURITY_TOKEN"
-	EnvDomainID      = "HW_DOMAIN_ID"
-	EnvUserName      = "HW_USER_NAME"
-	EnvPassword      = "HW_USER_PASSWORD"
-	EnvDomainName    = "HW_DOMAIN_NAME"
-	EnvAuthURL       = "HW_AUTH_URL"
-)
-
-// authModel holds the provider attributes of the AK/SK and password
-// methods; it is embedded in providerModel.
-type authModel struct {
-	AccessKey     types.String `tfsdk:"access_key"`
-	SecretKey     types.String `tfsdk:"secret_key"`
-	SecurityToken types.String `tfsdk:"security_token"`
-	DomainID      types.String `tfsdk:"domain_id"`
-	UserName      types.String `tfsdk:"user_name"`
-	Password      types.String `tfsdk:"password"`
-	DomainName    types.String `tfsdk:"domain_name"`
-	AuthURL       types.String `tfsdk:"auth_url"`
-}
-
-const precedence = "When several methods are configured, `token` wins, then `access_key`/`secret_key`, then the password login."
-
-// authAttributes are the schema of authModel.
-func authAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"access_key": schema.StringAttribute{
-			MarkdownDescription: "Access key (AK) of an access key pair: every request is then signed with `SDK-HMAC-SHA256` " +
-				"and nothing expires. Requires `secret_key`. Falls back to the `" + EnvAccessKey + "` environment variable. " +
-				fmt.Sprintf("1 to %d characters, no spaces, `,` or `=`. ", osm.AccessKeyMaxLength) + precedence,
-			Optional:   true,
-			Validators: []validator.String{checkValidator{check: osm.ValidateAccessKey, desc: fmt.Sprintf(`1 to %d characters with no spaces, "," or "="`, osm.AccessKeyMaxLength)}},
-		},
-		"secret_key": schema.StringAttribute{
-			MarkdownDescription: "Secret key (SK) of the access key pair; it signs requests and is never sent. Requires `access_key`. " +
-				"Falls back to the `" + EnvSecretKey + "` environment variable; prefer the variable to the configuration. " +
-				fmt.Sprintf("1 to %d characters.", osm.SecretKeyMaxLength),
-			Optional:   true,
-			Sensitive:  true,
-			Validators: []validator.String{headerValue(osm.SecretKeyMaxLength)},
-		},
-		"security_token": schema.StringAttribute{
-			MarkdownDescription: "Security token of temporary access keys (from IAM's temporary credentials or an agency), sent signed as the " +
-				"`X-Security-Token` header. Only with `access_key`/`secret_key`. Falls back to the `" + EnvSecurityToken + "` environment variable. " +
-				fmt.Sprintf("1 to %d characters.", osm.SecurityTokenMaxLength),
-			Optional:   true,
-			Sensitive:  true,
-			Validators: []validator.String{headerValue(osm.SecurityTokenMaxLength)},
-		},
-		"domain_id": schema.StringAttribute{
-			MarkdownDescription: "Account (domain) ID, sent signed as the `X-Domain-Id` header with AK/SK-signed requests, " +
-				"as the gateway of global services expects. Used only with `access_key`/`secret_key`. Falls back to the `" + EnvDomainID +
-				"` environment variable; not sent when unset. " + fmt.Sprintf("1 to %d characters.", osm.DomainIDMaxLength),
-			Optional:   true,
-			Validators: []validator.String{headerValue(osm.DomainIDMaxLength)},
-		},
-		"user_name": schema.StringAttribute{
-			MarkdownDescription: "IAM user name for a password login: the provider asks IAM for a token once per run " +
-				"(`POST {auth_url}/auth/tokens`, scoped to the account) and fetches it again once if the service rejects it. " +
-				"Requires `password` and `domain_name`. Falls back to the `" + EnvUserName + "` environment variable. " +
-				fmt.Sprintf("1 to %d characters. ", osm.UserNameMaxLength) + precedence,
-			Optional:   true,
-			Validators: []validator.String{headerValue(osm.UserNameMaxLength)},
-		},
-		"password": schema.StringAttribute{
-			MarkdownDescription: "Password of the IAM user; it is sent only to IAM, in the body of the login request. " +
-				"Falls back to the `" + EnvPassword + "` environment variable; prefer the variable to the configuration. " +
-				fmt.Sprintf("1 to %d characters.", osm.PasswordMaxLength),
-			Optional:  true,
-			Sensitive: true,
-			Validators: []validator.String{checkValidator{check: osm.ValidatePassword,
-				desc: fmt.Sprintf("1 to %d characters with no control characters", osm.PasswordMaxLength)}},
-		},
-		"domain_name": schema.StringAttribute{
-			MarkdownDescription: "Account (domain) name the IAM user belongs to; the token is scoped to it. Used only for the password login. " +
-				"Falls back to the `" + EnvDomainName + "` environment variable. " + fmt.Sprintf("1 to %d characters.", osm.DomainNameMaxLength),
-			Optional:   true,
-			Validators: []validator.String{headerValue(osm.DomainNameMaxLength)},
-		},
-		"auth_url": schema.StringAttribute{
-			MarkdownDescription: "IAM base URL for the password login, for example `https://iam.ap-southeast-3.myhuaweicloud.com/v3`. " +
-				"An absolute `https://` URL (`http://` only for a loopback address); a path prefix and a trailing slash are allowed. " +
-				"Falls back to the `" + EnvAuthURL + "` environment variable, then `" + osm.DefaultAuthURL + "`.",
-			Optional: true,
-			Validators: []validator.String{checkValidator{
-				check: func(s string) error { _, err := osm.ParseAuthURL(s); return err },
-				desc:  `an absolute https URL such as "` + osm.DefaultAuthURL + `"`,
-			}},
-		},
-	}
-}
-
-// resolved is one setting with the place it came from ("attribute", an
-// environment variable's name, or "default").
-type resolved struct {
-	attr, value, source string
-}
-
-func (r resolved) set() bool { return r.value != "" }
-
-// where says where a setting was found, for diagnostics.
-func (r resolved) where() string {
-	if r.source == "attribute" {
-		return "in the provider block"
-	}
-	return "by the " + r.source + " environment variable"
-}
 
 // credentials are the resolved authentication settings of one provider.
 type credentials struct {
@@ -148,34 +32,17 @@ func (c *credentials) secrets() []string {
 // then password), reports incomplete settings against the attribute that
 // is missing, and validates the values the chosen method will use. It adds
 // errors to diags and returns nil when there is none to use.
-func resolveCredentials(ctx context.Context, token types.String, m authModel, diags *diag.Diagnostics) *credentials {
-	for name, v := range map[string]types.String{
-		"access_key": m.AccessKey, "secret_key": m.SecretKey, "security_token": m.SecurityToken, "domain_id": m.DomainID,
-		"user_name": m.UserName, "password": m.Password, "domain_name": m.DomainName, "auth_url": m.AuthURL,
-	} {
-		if v.IsUnknown() {
-			diags.AddAttributeError(path.Root(name), "Unknown "+name+" value",
-				"The provider cannot be configured with a "+name+" that is only known after apply. "+
-					"Use a value known at plan time, or leave it unset to use the environment variable or the default.")
-		}
-	}
-	if diags.HasError() {
-		return nil
-	}
-	get := func(attr string, v types.String, def string, envs ...string) resolved {
-		value, source := setting(v, def, envs...)
-		return resolved{attr: attr, value: value, source: source}
-	}
+func resolveCredentials(ctx context.Context, s settings, diags *diag.Diagnostics) *credentials {
 	c := &credentials{
-		token:         get("token", token, "", EnvAuthToken, EnvOSAuthToken),
-		accessKey:     get("access_key", m.AccessKey, "", EnvAccessKey),
-		secretKey:     get("secret_key", m.SecretKey, "", EnvSecretKey),
-		securityToken: get("security_token", m.SecurityToken, "", EnvSecurityToken),
-		domainID:      get("domain_id", m.DomainID, "", EnvDomainID),
-		userName:      get("user_name", m.UserName, "", EnvUserName),
-		password:      get("password", m.Password, "", EnvPassword),
-		domainName:    get("domain_name", m.DomainName, "", EnvDomainName),
-		authURL:       get("auth_url", m.AuthURL, osm.DefaultAuthURL, EnvAuthURL),
+		token:         s["token"],
+		accessKey:     s["access_key"],
+		secretKey:     s["secret_key"],
+		securityToken: s["security_token"],
+		domainID:      s["domain_id"],
+		userName:      s["user_name"],
+		password:      s["password"],
+		domainName:    s["domain_name"],
+		authURL:       s["auth_url"],
 	}
 	akskComplete := c.accessKey.set() && c.secretKey.set()
 	passwordComplete := c.userName.set() && c.password.set() && c.domainName.set()
@@ -243,33 +110,66 @@ func resolveCredentials(ctx context.Context, token types.String, m authModel, di
 		return nil
 	}
 
-	check := func(r resolved, f func(string) error) {
-		if r.set() {
-			checkSetting(diags, r.attr, r.source, func() error { return f(r.value) })
-		}
-	}
-	header := func(maxLen int) func(string) error {
-		return func(s string) error { return osm.ValidateHeaderValue(s, maxLen) }
-	}
-	switch c.method {
-	case osm.SchemeToken:
-		check(c.token, header(osm.TokenMaxLength))
-	case osm.SchemeAKSK:
-		check(c.accessKey, osm.ValidateAccessKey)
-		check(c.secretKey, header(osm.SecretKeyMaxLength))
-		check(c.securityToken, header(osm.SecurityTokenMaxLength))
-		check(c.domainID, header(osm.DomainIDMaxLength))
-	case osm.SchemePassword:
-		check(c.userName, header(osm.UserNameMaxLength))
-		check(c.password, osm.ValidatePassword)
-		check(c.domainName, header(osm.DomainNameMaxLength))
-		check(c.authURL, func(s string) error { _, err := osm.ParseAuthURL(s); return err })
+	for _, r := range c.used() {
+		checkEnvValue(settingOf(r.attr), r, diags)
 	}
 	if diags.HasError() {
 		return nil
 	}
+	c.precedenceWarning(diags)
 	tflog.Debug(ctx, "Service Ticket API authentication method chosen", map[string]any{"method": c.method})
 	return c
+}
+
+// source says where the credentials of the chosen method came from.
+func (c *credentials) source() string {
+	var where []string
+	for _, r := range c.used() {
+		if r.source != "default" {
+			where = append(where, r.attr+" "+r.where())
+		}
+	}
+	return strings.Join(where, ", ")
+}
+
+// used are the settings of the chosen method.
+func (c *credentials) used() []resolved {
+	switch c.method {
+	case osm.SchemeToken:
+		return []resolved{c.token}
+	case osm.SchemeAKSK:
+		return given(c.accessKey, c.secretKey, c.securityToken, c.domainID)
+	case osm.SchemePassword:
+		return []resolved{c.userName, c.password, c.domainName, c.authURL}
+	}
+	return nil
+}
+
+// precedenceWarning warns when the method used came from the environment
+// while a method of lower precedence is fully configured in the provider
+// block: a stale HW_AUTH_TOKEN in a shell would otherwise silently override
+// the access key written in the configuration.
+func (c *credentials) precedenceWarning(diags *diag.Diagnostics) {
+	winner := c.used()[0]
+	if winner.source == "attribute" {
+		return
+	}
+	var shadowed string
+	switch {
+	case c.method == osm.SchemeToken && c.accessKey.source == "attribute" && c.secretKey.source == "attribute":
+		shadowed = "access_key and secret_key"
+	case c.method != osm.SchemePassword && c.userName.source == "attribute" && c.password.source == "attribute" &&
+		c.domainName.source == "attribute":
+		shadowed = "user_name, password and domain_name"
+	}
+	if shadowed == "" {
+		return
+	}
+	diags.AddWarning("Credentials from the environment override the provider block",
+		fmt.Sprintf("The provider block sets %s, but the %s environment variable is set too, and the %s method it configures "+
+			"takes precedence (token, then access key, then password login). The provider authenticates with %s from %s. "+
+			"Unset %s to use the credentials of the provider block.", shadowed, winner.source, c.method, winner.attr,
+			winner.source, winner.source))
 }
 
 func given(rs ...resolved) []resolved {
@@ -369,7 +269,7 @@ func describeAuthError(err error, caseID string) (summary, detail string, ok boo
 	if !errors.As(err, &e) || e.Kind != osm.KindAuth {
 		return "", "", false
 	}
-	what := fmt.Sprintf("Reading the status of case %q failed: %s.", caseID, e)
+	what := fmt.Sprintf("Reading the status of case %q failed: %s.", caseID, e) + authSourceNote(e)
 	switch e.AuthScheme {
 	case osm.SchemeAKSK:
 		return "Service Ticket API rejected the credentials", what + "\n\n" +

@@ -31,15 +31,14 @@ const (
 )
 
 // newAuthFake is newFake plus an access key, a temporary access key and an
-// IAM user, with HW_OSM_ENDPOINT pointing at it.
-func newAuthFake(t *testing.T) (*fakeosm.Server, string) {
+// IAM user, and an environment with HW_OSM_ENDPOINT pointing at it.
+func newAuthFake(t *testing.T) (*fakeosm.Server, string, map[string]string) {
 	t.Helper()
 	f, url := newFake(t)
 	f.AddAccessKey(fakeosm.AccessKey{ID: testAK, Secret: testSK, DomainID: testDomainID})
 	f.AddAccessKey(fakeosm.AccessKey{ID: tempAK, Secret: tempSK, SecurityToken: testSTS})
 	f.AddUser(testDomain, testUser, testPassword)
-	t.Setenv(provider.EnvEndpoint, url)
-	return f, url
+	return f, url, map[string]string{provider.EnvEndpoint: url}
 }
 
 // readCase is a data source block reading one ticket.
@@ -89,10 +88,11 @@ func signedBy(ak, signedHeaders string, extra map[string]string) func(fakeosm.Re
 	}
 }
 
-func TestAccProviderAuth_tokenExample(t *testing.T) {
-	f, _ := newAuthFake(t)
+func TestProviderAuth_tokenExample(t *testing.T) {
+	t.Parallel()
+	f, _, env := newAuthFake(t)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config:            readExample(t, "provider/auth_token.tf") + readCase("t", "CS-DONE"),
 			ConfigVariables:   config.Variables{"iam_token": config.StringVariable(testToken)},
@@ -110,12 +110,13 @@ func TestAccProviderAuth_tokenExample(t *testing.T) {
 	}
 }
 
-func TestAccProviderAuth_akskExample(t *testing.T) {
-	f, _ := newAuthFake(t)
-	t.Setenv("HW_ACCESS_KEY", testAK)
-	t.Setenv("HW_SECRET_KEY", testSK)
+func TestProviderAuth_akskExample(t *testing.T) {
+	t.Parallel()
+	f, _, env := newAuthFake(t)
+	env["HW_ACCESS_KEY"] = testAK
+	env["HW_SECRET_KEY"] = testSK
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config:            readExample(t, "provider/auth_aksk.tf") + readCase("a", "CS-DONE") + readCase("b", "CS-PROCESSING"),
 			ConfigStateChecks: append(expectStatus("data.servicerequest_case_status.a", 3, "Completed", true), expectStatus("data.servicerequest_case_status.b", 1, "Processing", false)...),
@@ -125,11 +126,12 @@ func TestAccProviderAuth_akskExample(t *testing.T) {
 	})
 }
 
-func TestAccProviderAuth_akskTemporaryKeys(t *testing.T) {
-	f, _ := newAuthFake(t)
-	t.Setenv("HW_SECURITY_TOKEN", testSTS)
+func TestProviderAuth_akskTemporaryKeys(t *testing.T) {
+	t.Parallel()
+	f, _, env := newAuthFake(t)
+	env["HW_SECURITY_TOKEN"] = testSTS
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf("provider \"servicerequest\" {\n  access_key = %q\n  secret_key = %q\n}\n", tempAK, tempSK) +
 				readCase("t", "CS-FEEDBACK"),
@@ -140,7 +142,8 @@ func TestAccProviderAuth_akskTemporaryKeys(t *testing.T) {
 	})
 }
 
-func TestAccProviderAuth_akskRejected(t *testing.T) {
+func TestProviderAuth_akskRejected(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		env   map[string]string
 		clock time.Duration
@@ -154,15 +157,15 @@ func TestAccProviderAuth_akskRejected(t *testing.T) {
 			`security token`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			f, _ := newAuthFake(t)
+			f, _, env := newAuthFake(t)
 			for k, v := range tc.env {
-				t.Setenv(k, v)
+				env[k] = v
 			}
 			if tc.clock != 0 {
 				f.SetClock(func() time.Time { return time.Now().Add(tc.clock) })
 			}
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories,
+				ProtoV6ProviderFactories: factoriesWithEnv(env),
 				Steps: []resource.TestStep{{
 					Config: "provider \"servicerequest\" {}\n" + readCase("t", "CS-DONE"),
 					ExpectError: errRe(`(?s)Service Ticket API rejected the credentials.*HTTP 401, error_code APIGW.0301.*` + tc.want +
@@ -173,16 +176,17 @@ func TestAccProviderAuth_akskRejected(t *testing.T) {
 	}
 }
 
-func TestAccProviderAuth_passwordExample(t *testing.T) {
-	f, url := newAuthFake(t)
-	t.Setenv("HW_AUTH_URL", url+authURLSuffix)
+func TestProviderAuth_passwordExample(t *testing.T) {
+	t.Parallel()
+	f, url, env := newAuthFake(t)
+	env["HW_AUTH_URL"] = url + authURLSuffix
 	ids := []string{"CS-TODO", "CS-DONE", "CS-PAUSED"}
 	cfg := readExample(t, "provider/auth_password.tf")
 	for i, id := range ids {
 		cfg += readCase(fmt.Sprintf("t%d", i), id)
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config:            cfg,
 			ConfigVariables:   config.Variables{"iam_password": config.StringVariable(testPassword)},
@@ -222,15 +226,16 @@ func TestAccProviderAuth_passwordExample(t *testing.T) {
 	}
 }
 
-func TestAccProviderAuth_passwordTokenRenewedOnce(t *testing.T) {
-	f, url := newAuthFake(t)
-	t.Setenv("HW_AUTH_URL", url+authURLSuffix)
-	t.Setenv("HW_USER_NAME", testUser)
-	t.Setenv("HW_USER_PASSWORD", testPassword)
-	t.Setenv("HW_DOMAIN_NAME", testDomain)
+func TestProviderAuth_passwordTokenRenewedOnce(t *testing.T) {
+	t.Parallel()
+	f, url, env := newAuthFake(t)
+	env["HW_AUTH_URL"] = url + authURLSuffix
+	env["HW_USER_NAME"] = testUser
+	env["HW_USER_PASSWORD"] = testPassword
+	env["HW_DOMAIN_NAME"] = testDomain
 	f.ExpireNextMintedTokens(1) // the first token the provider gets is already expired
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config:            "provider \"servicerequest\" {}\n" + readCase("t", "CS-DONE"),
 			ConfigStateChecks: expectStatus("data.servicerequest_case_status.t", 3, "Completed", true),
@@ -250,15 +255,16 @@ func TestAccProviderAuth_passwordTokenRenewedOnce(t *testing.T) {
 	}
 }
 
-func TestAccProviderAuth_passwordTokenNotRenewedTwice(t *testing.T) {
-	f, url := newAuthFake(t)
-	t.Setenv("HW_AUTH_URL", url+authURLSuffix)
-	t.Setenv("HW_USER_PASSWORD", testPassword)
+func TestProviderAuth_passwordTokenNotRenewedTwice(t *testing.T) {
+	t.Parallel()
+	f, url, env := newAuthFake(t)
+	env["HW_AUTH_URL"] = url + authURLSuffix
+	env["HW_USER_PASSWORD"] = testPassword
 	// The first two tokens are dead, the third would work: the read must
 	// fail after one renewal instead of reaching it.
 	f.ExpireNextMintedTokens(2)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf("provider \"servicerequest\" {\n  user_name   = %q\n  domain_name = %q\n}\n", testUser, testDomain) +
 				readCase("t", "CS-DONE"),
@@ -271,14 +277,15 @@ func TestAccProviderAuth_passwordTokenNotRenewedTwice(t *testing.T) {
 	}
 }
 
-func TestAccProviderAuth_passwordRefused(t *testing.T) {
-	f, url := newAuthFake(t)
-	t.Setenv("HW_AUTH_URL", url+"/v3/")
-	t.Setenv("HW_USER_NAME", testUser)
-	t.Setenv("HW_USER_PASSWORD", "not the password")
-	t.Setenv("HW_DOMAIN_NAME", testDomain)
+func TestProviderAuth_passwordRefused(t *testing.T) {
+	t.Parallel()
+	f, url, env := newAuthFake(t)
+	env["HW_AUTH_URL"] = url + "/v3/"
+	env["HW_USER_NAME"] = testUser
+	env["HW_USER_PASSWORD"] = "not the password"
+	env["HW_DOMAIN_NAME"] = testDomain
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config: "provider \"servicerequest\" {}\n" + readCase("a", "CS-DONE") + readCase("b", "CS-TODO") + readCase("c", "CS-FEEDBACK"),
 			ExpectError: errRe(`(?s)IAM refused the password login.*IAM password login at 127.0.0.1:\d+ failed: HTTP 401, error code 401, ` +
@@ -295,11 +302,12 @@ func TestAccProviderAuth_passwordRefused(t *testing.T) {
 	}
 }
 
-func TestAccProviderAuth_iamUnreachable(t *testing.T) {
-	newAuthFake(t)
+func TestProviderAuth_iamUnreachable(t *testing.T) {
+	t.Parallel()
+	_, _, env := newAuthFake(t)
 	dead := httptestDeadURL(t)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf("provider \"servicerequest\" {\n  user_name = %q\n  password = %q\n  domain_name = %q\n  auth_url = %q\n}\n",
 				testUser, testPassword, testDomain, dead+"/v3") + readCase("t", "CS-DONE"),
@@ -308,12 +316,13 @@ func TestAccProviderAuth_iamUnreachable(t *testing.T) {
 	})
 }
 
-func TestAccProviderAuth_missingEverything(t *testing.T) {
-	f, _ := newAuthFake(t)
-	t.Setenv("HW_DOMAIN_NAME", testDomain) // alone, it configures nothing
-	t.Setenv("HW_DOMAIN_ID", testDomainID)
+func TestProviderAuth_missingEverything(t *testing.T) {
+	t.Parallel()
+	f, _, env := newAuthFake(t)
+	env["HW_DOMAIN_NAME"] = testDomain // alone, it configures nothing
+	env["HW_DOMAIN_ID"] = testDomainID
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config: "provider \"servicerequest\" {}\n" + readCase("t", "CS-DONE"),
 			ExpectError: errRe(`(?s)Missing Service Ticket API credentials.*Use one of:` +
@@ -327,7 +336,8 @@ func TestAccProviderAuth_missingEverything(t *testing.T) {
 	}
 }
 
-func TestAccProviderAuth_partialAndInvalidSettings(t *testing.T) {
+func TestProviderAuth_partialAndInvalidSettings(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		provider string
 		env      map[string]string
@@ -356,12 +366,12 @@ func TestAccProviderAuth_partialAndInvalidSettings(t *testing.T) {
 		"password with a control character": {`password = "p\u0007"`, nil, `(?s)Invalid password value.*control characters`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			f, _ := newAuthFake(t)
+			f, _, env := newAuthFake(t)
 			for k, v := range tc.env {
-				t.Setenv(k, v)
+				env[k] = v
 			}
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories,
+				ProtoV6ProviderFactories: factoriesWithEnv(env),
 				Steps: []resource.TestStep{{
 					Config:      "provider \"servicerequest\" {\n" + tc.provider + "\n}\n" + readCase("t", "CS-DONE"),
 					ExpectError: errRe(tc.want),
@@ -374,10 +384,11 @@ func TestAccProviderAuth_partialAndInvalidSettings(t *testing.T) {
 	}
 }
 
-// TestAccProviderAuth_precedence: token, then AK/SK, then password; an
+// TestProviderAuth_precedence: token, then AK/SK, then password; an
 // incomplete method left in the environment next to a working one of
 // higher precedence is only a warning.
-func TestAccProviderAuth_precedence(t *testing.T) {
+func TestProviderAuth_precedence(t *testing.T) {
+	t.Parallel()
 	everything := map[string]string{
 		"HW_ACCESS_KEY": testAK, "HW_SECRET_KEY": testSK, "HW_DOMAIN_ID": testDomainID,
 		"HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain,
@@ -404,17 +415,17 @@ func TestAccProviderAuth_precedence(t *testing.T) {
 			}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			f, url := newAuthFake(t)
-			t.Setenv("HW_AUTH_URL", url+authURLSuffix)
-			t.Setenv("HW_AUTH_TOKEN", testToken)
+			f, url, env := newAuthFake(t)
+			env["HW_AUTH_URL"] = url + authURLSuffix
+			env["HW_AUTH_TOKEN"] = testToken
 			for k, v := range tc.env {
-				t.Setenv(k, v)
+				env[k] = v
 			}
 			for _, k := range tc.unset {
-				_ = os.Unsetenv(k)
+				delete(env, k)
 			}
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories,
+				ProtoV6ProviderFactories: factoriesWithEnv(env),
 				Steps: []resource.TestStep{{
 					Config:            "provider \"servicerequest\" {}\n" + readCase("t", "CS-DONE"),
 					ConfigStateChecks: expectStatus("data.servicerequest_case_status.t", 3, "Completed", true),
@@ -428,10 +439,10 @@ func TestAccProviderAuth_precedence(t *testing.T) {
 	}
 }
 
-// TestAccProviderAuth_secretsStayOutOfLogs runs every method with provider
+// TestProviderAuth_secretsStayOutOfLogs runs every method with provider
 // logs at TRACE and looks for the secrets in them.
-func TestAccProviderAuth_secretsStayOutOfLogs(t *testing.T) {
-	f, url := newAuthFake(t)
+func TestProviderAuth_secretsStayOutOfLogs(t *testing.T) {
+	f, url, _ := newAuthFake(t)
 	logFile := filepath.Join(t.TempDir(), "tf.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
@@ -439,22 +450,14 @@ func TestAccProviderAuth_secretsStayOutOfLogs(t *testing.T) {
 	f.ExpireNextMintedTokens(1) // exercise the renewal too
 	// The secrets come from the environment: the test harness logs the
 	// configuration it writes, which is not the provider's doing.
-	for _, env := range []map[string]string{
+	for _, creds := range []map[string]string{
 		{"HW_AUTH_TOKEN": testToken},
 		{"HW_ACCESS_KEY": testAK, "HW_SECRET_KEY": testSK, "HW_DOMAIN_ID": testDomainID},
 		{"HW_ACCESS_KEY": tempAK, "HW_SECRET_KEY": tempSK, "HW_SECURITY_TOKEN": testSTS},
 		{"HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain},
 	} {
-		for _, k := range envVars {
-			_ = os.Unsetenv(k)
-		}
-		t.Setenv(provider.EnvEndpoint, url)
-		t.Setenv("HW_AUTH_URL", authURL)
-		for k, v := range env {
-			t.Setenv(k, v)
-		}
 		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: providerFactories,
+			ProtoV6ProviderFactories: factoriesWithEnv(withEnv(creds, provider.EnvEndpoint, url, "HW_AUTH_URL", authURL)),
 			Steps: []resource.TestStep{{
 				Config:            "provider \"servicerequest\" {}\n" + readCase("t", "CS-DONE"),
 				ConfigStateChecks: expectStatus("data.servicerequest_case_status.t", 3, "Completed", true),
@@ -504,11 +507,12 @@ func TestAuthenticationDocs_embedTheExamples(t *testing.T) {
 	}
 }
 
-func TestAccProviderAuth_unknownValue(t *testing.T) {
-	f, _ := newAuthFake(t)
-	t.Setenv("HW_SECRET_KEY", testSK)
+func TestProviderAuth_unknownValue(t *testing.T) {
+	t.Parallel()
+	f, _, env := newAuthFake(t)
+	env["HW_SECRET_KEY"] = testSK
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(env),
 		Steps: []resource.TestStep{{
 			Config: `
 resource "terraform_data" "key" {

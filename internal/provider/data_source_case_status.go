@@ -107,7 +107,7 @@ func (d *caseStatusDataSource) Configure(_ context.Context, req datasource.Confi
 
 func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m caseStatusModel
-	resp.Diagnostics.Append(getConfig(ctx, req.Config, &m)...) // model.go
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -140,5 +140,5 @@ func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	m.Status = types.Int64Value(int64(status))
 	m.StatusName = types.StringValue(status.Name())
 	m.Closed = types.BoolValue(status.Closed())
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &m)...) // model.go
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -6,6 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/provider"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -24,7 +29,8 @@ func expectStatus(addr string, status int64, name string, closed bool) []statech
 	}
 }
 
-func TestAccCaseStatusDataSource_everyStatus(t *testing.T) {
+func TestCaseStatusDataSource_everyStatus(t *testing.T) {
+	t.Parallel()
 	_, url := newFake(t)
 	cases := []struct {
 		id     string
@@ -82,7 +88,8 @@ func expectHeaders(f *fakeosm.Server, id, lang, tz string) resource.TestCheckFun
 	}
 }
 
-func TestAccCaseStatusDataSource_languageAndTimeZone(t *testing.T) {
+func TestCaseStatusDataSource_languageAndTimeZone(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	twoReads := `
 data "servicerequest_case_status" "plain" {
@@ -125,7 +132,8 @@ data "servicerequest_case_status" "override" {
 	}
 }
 
-func TestAccCaseStatusDataSource_environment(t *testing.T) {
+func TestCaseStatusDataSource_environment(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	f.SetPathPrefix("/prefix")
 	const cfg = `
@@ -135,14 +143,10 @@ data "servicerequest_case_status" "t" {
   case_id = "CS-DONE"
 }
 `
-	t.Setenv("HW_OSM_ENDPOINT", url+"/prefix/")
-	t.Setenv("HW_LANGUAGE", "en-us")
-	t.Setenv("HW_TIME_ZONE", "GMT+2")
+	base := map[string]string{"HW_OSM_ENDPOINT": url + "/prefix/", "HW_LANGUAGE": "en-us", "HW_TIME_ZONE": "GMT+2"}
 	t.Run("HW_AUTH_TOKEN", func(t *testing.T) {
-		t.Setenv("HW_AUTH_TOKEN", testToken)
-		t.Setenv("OS_AUTH_TOKEN", "wrong-token")
 		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: providerFactories,
+			ProtoV6ProviderFactories: factoriesWithEnv(withEnv(base, "HW_AUTH_TOKEN", testToken, "OS_AUTH_TOKEN", "wrong-token")),
 			Steps: []resource.TestStep{{
 				Config:            cfg,
 				ConfigStateChecks: expectStatus("data.servicerequest_case_status.t", 3, "Completed", true),
@@ -151,10 +155,8 @@ data "servicerequest_case_status" "t" {
 		})
 	})
 	t.Run("OS_AUTH_TOKEN", func(t *testing.T) {
-		t.Setenv("HW_AUTH_TOKEN", "")
-		t.Setenv("OS_AUTH_TOKEN", testToken)
 		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: providerFactories,
+			ProtoV6ProviderFactories: factoriesWithEnv(withEnv(base, "HW_AUTH_TOKEN", "", "OS_AUTH_TOKEN", testToken)),
 			Steps: []resource.TestStep{{
 				Config:            cfg,
 				ConfigStateChecks: expectStatus("data.servicerequest_case_status.t", 3, "Completed", true),
@@ -162,10 +164,8 @@ data "servicerequest_case_status" "t" {
 		})
 	})
 	t.Run("attributes win over the environment", func(t *testing.T) {
-		t.Setenv("HW_AUTH_TOKEN", "wrong-token")
-		t.Setenv("HW_OSM_ENDPOINT", "http://127.0.0.1:1/nowhere")
 		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: providerFactories,
+			ProtoV6ProviderFactories: factoriesWithEnv(withEnv(base, "HW_AUTH_TOKEN", "wrong-token", "HW_OSM_ENDPOINT", "http://127.0.0.1:1/nowhere")),
 			Steps: []resource.TestStep{{
 				Config: fmt.Sprintf(`
 provider "servicerequest" {
@@ -190,7 +190,8 @@ data "servicerequest_case_status" "t" {
 	}
 }
 
-func TestAccCaseStatusDataSource_missingToken(t *testing.T) {
+func TestCaseStatusDataSource_missingToken(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -212,58 +213,61 @@ data "servicerequest_case_status" "t" {
 	}
 }
 
-func TestAccCaseStatusDataSource_invalidConfiguration(t *testing.T) {
+func TestCaseStatusDataSource_invalidConfiguration(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
-	for name, tc := range map[string]struct {
-		provider string
-		data     string
-		env      map[string]string
-		want     string
-	}{
-		"case_id with newline": {providerBlock(url), `case_id = "a\nb"`, nil, `(?s)Invalid case_id value.*control characters`},
-		"case_id too long":     {providerBlock(url), `case_id = "` + strings.Repeat("x", 65) + `"`, nil, `(?s)case_id.*at most 64 characters`},
-		"case_id empty":        {providerBlock(url), `case_id = ""`, nil, `(?s)case_id.*must not be empty`},
-		"case_id dot dot":      {providerBlock(url), `case_id = ".."`, nil, `(?s)case_id.*must not be`},
-		"language CRLF":        {providerBlock(url, `language = "en\r\nX-Evil: 1"`), `case_id = "CS-DONE"`, nil, `(?s)Invalid language value.*control characters`},
-		"override time_zone NUL": {providerBlock(url), "case_id = \"CS-DONE\"\n  time_zone = \"GMT\\u0000\"", nil,
-			`(?s)Invalid time_zone value.*control characters`},
-		"time_zone too long": {providerBlock(url, `time_zone = "`+strings.Repeat("z", 33)+`"`), `case_id = "CS-DONE"`, nil, `(?s)time_zone.*at most 32`},
-		"endpoint not a URL": {`provider "servicerequest" {
-  endpoint = "osm.example.com"
-  token    = "x"
-}`, `case_id = "CS-DONE"`, nil, `(?s)Invalid endpoint value.*absolute URL`},
-		"endpoint with password": {`provider "servicerequest" {
-  endpoint = "https://me:hunter2@osm.example.com"
-  token    = "x"
-}`, `case_id = "CS-DONE"`, nil, `(?s)endpoint.*user information`},
-		"site and endpoint": {providerBlock(url, `site = "europe"`), `case_id = "CS-DONE"`, nil, `(?s)Invalid Attribute Combination`},
-		"unknown site":      {providerBlock(url, `site = "mars"`), `case_id = "CS-DONE"`, nil, `(?s)site.*value must be one of`},
-		"token from env with newline": {fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = %q\n}\n", url), `case_id = "CS-DONE"`,
-			map[string]string{"HW_AUTH_TOKEN": "abc\ndef"}, `(?s)HW_AUTH_TOKEN environment variable, used for token,\s+must not contain control`},
-		"language from env too long": {providerBlock(url), `case_id = "CS-DONE"`,
-			map[string]string{"HW_LANGUAGE": strings.Repeat("l", 40)}, `(?s)HW_LANGUAGE environment variable.*at most 32`},
-		"endpoint from env": {fmt.Sprintf("provider \"servicerequest\" {\n  token = %q\n}\n", testToken), `case_id = "CS-DONE"`,
-			map[string]string{"HW_OSM_ENDPOINT": "ftp://x"}, `(?s)HW_OSM_ENDPOINT environment variable.*absolute URL`},
-	} {
-		t.Run(name, func(t *testing.T) {
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories,
-				Steps: []resource.TestStep{{
-					Config:      tc.provider + "\ndata \"servicerequest_case_status\" \"t\" {\n  " + tc.data + "\n}\n",
-					ExpectError: errRe(tc.want),
-				}},
+	// The subtests run in parallel; the group ends when they all have.
+	t.Run("group", func(t *testing.T) {
+		for name, tc := range map[string]struct {
+			provider string
+			data     string
+			env      map[string]string
+			want     string
+		}{
+			"case_id with newline": {providerBlock(url), `case_id = "a\nb"`, nil, `(?s)Invalid case_id value.*control characters`},
+			"case_id too long":     {providerBlock(url), `case_id = "` + strings.Repeat("x", 65) + `"`, nil, `(?s)case_id.*at most 64 characters`},
+			"case_id empty":        {providerBlock(url), `case_id = ""`, nil, `(?s)case_id.*must not be empty`},
+			"case_id dot dot":      {providerBlock(url), `case_id = ".."`, nil, `(?s)case_id.*must not be`},
+			"language CRLF":        {providerBlock(url, `language = "en\r\nX-Evil: 1"`), `case_id = "CS-DONE"`, nil, `(?s)Invalid language value.*control characters`},
+			"override time_zone NUL": {providerBlock(url), "case_id = \"CS-DONE\"\n  time_zone = \"GMT\\u0000\"", nil,
+				`(?s)Invalid time_zone value.*control characters`},
+			"time_zone too long": {providerBlock(url, `time_zone = "`+strings.Repeat("z", 33)+`"`), `case_id = "CS-DONE"`, nil, `(?s)time_zone.*at most 32`},
+			"endpoint not a URL": {`provider "servicerequest" {
+	  endpoint = "osm.example.com"
+	  token    = "x"
+	}`, `case_id = "CS-DONE"`, nil, `(?s)Invalid endpoint value.*absolute URL`},
+			"endpoint with password": {`provider "servicerequest" {
+	  endpoint = "https://me:hunter2@osm.example.com"
+	  token    = "x"
+	}`, `case_id = "CS-DONE"`, nil, `(?s)endpoint.*user information`},
+			"site and endpoint": {providerBlock(url, `site = "europe"`), `case_id = "CS-DONE"`, nil, `(?s)Invalid Attribute Combination`},
+			"unknown site":      {providerBlock(url, `site = "mars"`), `case_id = "CS-DONE"`, nil, `(?s)site.*value must be one of`},
+			"token from env with newline": {fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = %q\n}\n", url), `case_id = "CS-DONE"`,
+				map[string]string{"HW_AUTH_TOKEN": "abc\ndef"}, `(?s)HW_AUTH_TOKEN environment variable, used for token,\s+must not contain control`},
+			"language from env too long": {providerBlock(url), `case_id = "CS-DONE"`,
+				map[string]string{"HW_LANGUAGE": strings.Repeat("l", 40)}, `(?s)HW_LANGUAGE environment variable.*at most 32`},
+			"endpoint from env": {fmt.Sprintf("provider \"servicerequest\" {\n  token = %q\n}\n", testToken), `case_id = "CS-DONE"`,
+				map[string]string{"HW_OSM_ENDPOINT": "ftp://x"}, `(?s)HW_OSM_ENDPOINT environment variable.*absolute URL`},
+		} {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				resource.UnitTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: factoriesWithEnv(tc.env),
+					Steps: []resource.TestStep{{
+						Config:      tc.provider + "\ndata \"servicerequest_case_status\" \"t\" {\n  " + tc.data + "\n}\n",
+						ExpectError: errRe(tc.want),
+					}},
+				})
 			})
-		})
-	}
+		}
+	})
 	if n := f.RequestCount(""); n != 0 {
 		t.Fatalf("invalid configuration must stop before any request; the fake saw %d", n)
 	}
 }
 
-func TestAccCaseStatusDataSource_errors(t *testing.T) {
+func TestCaseStatusDataSource_errors(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	for name, tc := range map[string]struct {
 		resp fakeosm.Response
@@ -328,7 +332,8 @@ func TestAccCaseStatusDataSource_errors(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusDataSource_postconditionGatesPlan(t *testing.T) {
+func TestCaseStatusDataSource_postconditionGatesPlan(t *testing.T) {
+	t.Parallel()
 	_, url := newFake(t)
 	gate := func(id string) string {
 		return providerBlock(url) + fmt.Sprintf(`
@@ -353,7 +358,8 @@ data "servicerequest_case_status" "gate" {
 	})
 }
 
-func TestAccCaseStatusDataSource_oddCaseIDsStayOneSegment(t *testing.T) {
+func TestCaseStatusDataSource_oddCaseIDsStayOneSegment(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	ids := []string{"a/b", "../../x", "q?x=1", "h#f", "100%", "sp ace", "工单-1"}
 	var cfg strings.Builder
@@ -387,7 +393,10 @@ func TestAccCaseStatusDataSource_live(t *testing.T) {
 	id := getenvOrSkip(t, "SERVICEREQUEST_TEST_CASE_ID")
 	getenvOrSkip(t, "HW_AUTH_TOKEN")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		// The real environment: the token comes from HW_AUTH_TOKEN.
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"servicerequest": providerserver.NewProtocol6WithError(provider.New("test")()),
+		},
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf("data \"servicerequest_case_status\" \"live\" {\n  case_id = %q\n}\n", id),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -404,7 +413,8 @@ func TestAccCaseStatusDataSource_live(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusDataSource_unknownProviderConfiguration(t *testing.T) {
+func TestCaseStatusDataSource_unknownProviderConfiguration(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,

@@ -50,16 +50,16 @@ func addWaitSchema(ctx context.Context, s *schema.Schema) {
 			"until the timeout; any other error (credentials, permission, ticket not found) ends the wait at once. "+
 			"Each poll logs its status at INFO level (`TF_LOG=INFO`). Unset by default: the status is read once. "+
 			"A data source is read at every plan and refresh, so each of them waits.",
-			osm.MinStatus, osm.MaxStatus, closedList(), shortDuration(DefaultWaitTimeout)),
+			osm.MinStatus, osm.MaxStatus, closedList(), osm.FormatDuration(DefaultWaitTimeout)),
 		Optional:   true,
 		Validators: []validator.Set{statusSet{}},
 	}
 	s.Attributes["poll_interval"] = schema.StringAttribute{
 		MarkdownDescription: fmt.Sprintf("Pause between two polls while waiting for `wait_for_statuses`, as a duration "+
 			"such as `30s`, `2m` or `1h` (units `s`, `m`, `h`). Default `%s`, at least `%s`. "+
-			"Has no effect without `wait_for_statuses`.", shortDuration(DefaultPollInterval), shortDuration(MinPollInterval)),
+			"Has no effect without `wait_for_statuses`.", osm.FormatDuration(DefaultPollInterval), osm.FormatDuration(MinPollInterval)),
 		Optional:   true,
-		Validators: []validator.String{durationAtLeast(MinPollInterval)},
+		Validators: []validator.String{durationAtLeast(MinPollInterval, "so that polling does not hammer the API")},
 	}
 	if s.Blocks == nil {
 		s.Blocks = map[string]schema.Block{}
@@ -67,7 +67,7 @@ func addWaitSchema(ctx context.Context, s *schema.Schema) {
 	block := timeouts.BlockWithOpts(ctx, timeouts.Opts{
 		ReadDescription: fmt.Sprintf("How long the read may take in all, polls and pauses included, as a duration such as "+
 			"`45m` or `2h` (units `s`, `m`, `h`); must be positive. Default `%s` when `wait_for_statuses` is set; "+
-			"otherwise it bounds the single request when set.", shortDuration(DefaultWaitTimeout)),
+			"otherwise it bounds the single request when set.", osm.FormatDuration(DefaultWaitTimeout)),
 	})
 	if b, ok := block.(schema.SingleNestedBlock); ok {
 		b.MarkdownDescription = "Time limits of the read. Only `read` is supported."
@@ -80,17 +80,6 @@ func addWaitSchema(ctx context.Context, s *schema.Schema) {
 		block = b
 	}
 	s.Blocks["timeouts"] = block
-}
-
-// shortDuration renders 20m0s as 20m and 30s as 30s.
-func shortDuration(d time.Duration) string {
-	switch {
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-	return d.String()
 }
 
 // statusSet checks that every element of a set of numbers is a status:
@@ -117,33 +106,6 @@ func (statusSet) ValidateSet(_ context.Context, req validator.SetRequest, resp *
 			resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
 				fmt.Sprintf("In %s, %s. List status numbers such as [3] (Completed) or [2, 3].", req.Path, err))
 		}
-	}
-}
-
-// durationValidator checks a duration string against a lower bound.
-type durationValidator struct{ min time.Duration }
-
-func durationAtLeast(least time.Duration) validator.String { return durationValidator{min: least} }
-
-func (v durationValidator) Description(context.Context) string {
-	return fmt.Sprintf("a duration such as \"30s\" or \"2m\", at least %s", shortDuration(v.min))
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
-			fmt.Sprintf("The value of %s, %q, is not a duration. Expected %s.", req.Path, osm.Sanitize(req.ConfigValue.ValueString(), 64), v.Description(ctx)))
-	case d < v.min:
-		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
-			fmt.Sprintf("The value of %s, %s, is too short: it must be at least %s, so that polling does not hammer the API.",
-				req.Path, d, shortDuration(v.min)))
 	}
 }
 
@@ -250,7 +212,7 @@ func (d *caseStatusDataSource) fetchStatus(ctx context.Context, m *caseStatusMod
 	if !errors.As(err, &we) {
 		return s, err
 	}
-	settings := fmt.Sprintf("poll_interval %s, timeouts.read %s", shortDuration(interval), shortDuration(timeout))
+	settings := fmt.Sprintf("poll_interval %s, timeouts.read %s", osm.FormatDuration(interval), osm.FormatDuration(timeout))
 	switch we.Reason {
 	case osm.WaitTimedOut:
 		diags.AddError("Timed out waiting for the service ticket status",

@@ -43,7 +43,8 @@ func expectPollsApart(f *fakeosm.Server, id string, n int, gap time.Duration) re
 	}
 }
 
-func TestAccCaseStatusDataSource_waitsUntilTheStatusArrives(t *testing.T) {
+func TestCaseStatusDataSource_waitsUntilTheStatusArrives(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS-WAIT-OK"
 	f.SetStatusSequence(id, 0, 1, 3)
@@ -65,7 +66,8 @@ func TestAccCaseStatusDataSource_waitsUntilTheStatusArrives(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusDataSource_waitTimesOut(t *testing.T) {
+func TestCaseStatusDataSource_waitTimesOut(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS-WAIT-STUCK"
 	f.SetStatusSequence(id, 0, 1)
@@ -83,7 +85,8 @@ func TestAccCaseStatusDataSource_waitTimesOut(t *testing.T) {
 	}
 }
 
-func TestAccCaseStatusDataSource_waitStopsOnAnUnexpectedTerminalStatus(t *testing.T) {
+func TestCaseStatusDataSource_waitStopsOnAnUnexpectedTerminalStatus(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS-WAIT-CANCELED"
 	f.SetStatusSequence(id, 1, 4)
@@ -103,7 +106,8 @@ func TestAccCaseStatusDataSource_waitStopsOnAnUnexpectedTerminalStatus(t *testin
 	}
 }
 
-func TestAccCaseStatusDataSource_waitRidesOutTransientErrors(t *testing.T) {
+func TestCaseStatusDataSource_waitRidesOutTransientErrors(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS-WAIT-FLAKY"
 	f.SetResponses(id,
@@ -120,7 +124,8 @@ func TestAccCaseStatusDataSource_waitRidesOutTransientErrors(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusDataSource_waitEndsOnAnErrorThatPollingCannotFix(t *testing.T) {
+func TestCaseStatusDataSource_waitEndsOnAnErrorThatPollingCannotFix(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS-WAIT-AUTH"
 	f.SetResponses(id,
@@ -142,7 +147,8 @@ func TestAccCaseStatusDataSource_waitEndsOnAnErrorThatPollingCannotFix(t *testin
 	}
 }
 
-func TestAccCaseStatusDataSource_waitForACaseThatDisappears(t *testing.T) {
+func TestCaseStatusDataSource_waitForACaseThatDisappears(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS-WAIT-GONE"
 	f.SetResponses(id,
@@ -158,7 +164,8 @@ func TestAccCaseStatusDataSource_waitForACaseThatDisappears(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusDataSource_readTimeoutWithoutWaiting(t *testing.T) {
+func TestCaseStatusDataSource_readTimeoutWithoutWaiting(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS-SLOW-ANSWER"
 	f.SetResponses(id, fakeosm.Response{Body: `{"status":1}`, Delay: time.Hour})
@@ -172,7 +179,8 @@ func TestAccCaseStatusDataSource_readTimeoutWithoutWaiting(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusDataSource_waitForAStatusAlreadyThereReadsOnce(t *testing.T) {
+func TestCaseStatusDataSource_waitForAStatusAlreadyThereReadsOnce(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -188,7 +196,8 @@ func TestAccCaseStatusDataSource_waitForAStatusAlreadyThereReadsOnce(t *testing.
 	}
 }
 
-func TestAccCaseStatusDataSource_waitInvalidConfiguration(t *testing.T) {
+func TestCaseStatusDataSource_waitInvalidConfiguration(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	for name, tc := range map[string]struct {
 		lines []string

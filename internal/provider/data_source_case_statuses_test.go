@@ -47,7 +47,8 @@ func statusesConfig(url, body string, providerExtra ...string) string {
 	return providerBlock(url, providerExtra...) + "data \"servicerequest_case_statuses\" \"t\" {\n" + body + "\n}\n"
 }
 
-func TestAccCaseStatusesDataSource_readsEveryTicketOnce(t *testing.T) {
+func TestCaseStatusesDataSource_readsEveryTicketOnce(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	ids := []string{"CS-TODO", "CS-DONE", "CS-FEEDBACK", "CS-ODD", "CS-CANCELED"}
 	checks := []statecheck.StateCheck{
@@ -91,7 +92,8 @@ func TestAccCaseStatusesDataSource_readsEveryTicketOnce(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusesDataSource_allClosed(t *testing.T) {
+func TestCaseStatusesDataSource_allClosed(t *testing.T) {
+	t.Parallel()
 	_, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -107,7 +109,8 @@ func TestAccCaseStatusesDataSource_allClosed(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusesDataSource_oneDiagnosticNamesEveryFailure(t *testing.T) {
+func TestCaseStatusesDataSource_oneDiagnosticNamesEveryFailure(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	f.SetResponses("X-500", fakeosm.Response{HTTPStatus: 500, Body: `{"error_code":"OSM.0004","error_msg":"internal error"}`})
 	f.SetResponses("X-403", fakeosm.Response{HTTPStatus: 403, Body: `{"error_code":"OSM.0003","error_msg":"forbidden"}`})
@@ -124,7 +127,8 @@ func TestAccCaseStatusesDataSource_oneDiagnosticNamesEveryFailure(t *testing.T) 
 	})
 }
 
-func TestAccCaseStatusesDataSource_capsTheListOfFailures(t *testing.T) {
+func TestCaseStatusesDataSource_capsTheListOfFailures(t *testing.T) {
+	t.Parallel()
 	_, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -136,7 +140,8 @@ func TestAccCaseStatusesDataSource_capsTheListOfFailures(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusesDataSource_stopsOnRejectedCredentials(t *testing.T) {
+func TestCaseStatusesDataSource_stopsOnRejectedCredentials(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -151,7 +156,8 @@ func TestAccCaseStatusesDataSource_stopsOnRejectedCredentials(t *testing.T) {
 	}
 }
 
-func TestAccCaseStatusesDataSource_ignoreMissing(t *testing.T) {
+func TestCaseStatusesDataSource_ignoreMissing(t *testing.T) {
+	t.Parallel()
 	_, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -183,7 +189,8 @@ func TestAccCaseStatusesDataSource_ignoreMissing(t *testing.T) {
 	})
 }
 
-func TestAccCaseStatusesDataSource_languageTimeZoneAndConcurrency(t *testing.T) {
+func TestCaseStatusesDataSource_languageTimeZoneAndConcurrency(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	f.SetLatency(5 * time.Millisecond)
 	for i := range 40 {
@@ -211,7 +218,8 @@ func TestAccCaseStatusesDataSource_languageTimeZoneAndConcurrency(t *testing.T) 
 	})
 }
 
-func TestAccCaseStatusesDataSource_invalidConfiguration(t *testing.T) {
+func TestCaseStatusesDataSource_invalidConfiguration(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	for name, tc := range map[string]struct {
 		provider []string
@@ -245,7 +253,8 @@ func TestAccCaseStatusesDataSource_invalidConfiguration(t *testing.T) {
 	}
 }
 
-func TestAccCaseStatusesDataSource_examples(t *testing.T) {
+func TestCaseStatusesDataSource_examples(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	for _, id := range []string{"CS20261130000001", "CS20261130000002", "CS20261130000003"} {
 		f.SetStatus(id, 3)

@@ -1,11 +1,26 @@
 package provider
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
+
+// authSourceNote names the authentication method used and where its
+// credentials came from.
+func authSourceNote(e *osm.Error) string {
+	if e.AuthSource == "" {
+		return ""
+	}
+	method := e.AuthScheme
+	if method == "" {
+		method = osm.SchemeToken
+	}
+	return fmt.Sprintf(" The provider authenticated with the %s method: %s.", method, e.AuthSource)
+}
 
 // describeError turns an error from the osm client into a diagnostic
 // summary and detail a person can act on. The client's error text quotes
@@ -23,7 +38,7 @@ func describeError(err error, caseID string) (summary, detail string) {
 	what := fmt.Sprintf("Reading the status of case %q failed: %s.", caseID, e) + describeAttempts(e)
 	switch e.Kind {
 	case osm.KindAuth:
-		return "Service Ticket API rejected the credentials", what + "\n\n" +
+		return "Service Ticket API rejected the credentials", what + authSourceNote(e) + "\n\n" +
 			"The token is missing, expired or invalid (IAM tokens expire after 24 hours). " +
 			"Get a new one from IAM (the \"Obtaining a User Token\" call, POST https://iam.myhuaweicloud.com/v3/auth/tokens; " +
 			"the token is the X-Subject-Token header of its answer) " +
@@ -65,4 +80,34 @@ func describeError(err error, caseID string) (summary, detail string) {
 			"The answer was neither a status nor a documented error. If the endpoint is right, " +
 			"please report this issue to the provider developers with the request id."
 	}
+}
+
+// describeAttempts adds to an error's text how often the request was
+// tried, so that an exhausted retry reads as such.
+func describeAttempts(e *osm.Error) string {
+	if e.Attempts <= 1 || e.Kind == osm.KindCanceled {
+		return ""
+	}
+	return fmt.Sprintf(" All %d attempts failed and the error above is the last answer; "+
+		"max_retries, retry_min_delay and retry_max_delay set how long the provider keeps trying.", e.Attempts)
+}
+
+// transportHint says what to change for a connection failure that the
+// settings can fix.
+func transportHint(e *osm.Error) string {
+	var (
+		hostErr    x509.HostnameError
+		certErr    *tls.CertificateVerificationError
+		timeoutErr interface{ Timeout() bool }
+	)
+	switch {
+	case errors.As(e.Err, &hostErr):
+		return " The endpoint's TLS certificate is not valid for its host name: check the endpoint."
+	case errors.As(e.Err, &certErr):
+		return " The endpoint's TLS certificate could not be verified. If a private CA (or a TLS-inspecting proxy) " +
+			"issued it, set ca_cert_file or ca_cert_pem in the provider block."
+	case errors.As(e.Err, &timeoutErr) && timeoutErr.Timeout():
+		return " The service did not answer in time; raise request_timeout (and max_retries) if it is slow."
+	}
+	return ""
 }

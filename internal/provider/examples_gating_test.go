@@ -79,6 +79,7 @@ func (e expectCheckBlock) CheckState(_ context.Context, req statecheck.CheckStat
 }
 
 func TestExampleGating_precondition(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS20261130000010"
 	cfg := exampleConfig(t, url, "guides/gating/precondition.tf")
@@ -107,6 +108,7 @@ func TestExampleGating_precondition(t *testing.T) {
 }
 
 func TestExampleGating_postcondition(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS20261130000011"
 	cfg := exampleConfig(t, url, "guides/gating/postcondition.tf")
@@ -133,6 +135,7 @@ func TestExampleGating_postcondition(t *testing.T) {
 }
 
 func TestExampleGating_checkWarnsWithoutFailing(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS20261130000012"
 	cfg := exampleConfig(t, url, "guides/gating/check.tf")
@@ -170,6 +173,7 @@ func TestExampleGating_checkWarnsWithoutFailing(t *testing.T) {
 }
 
 func TestExampleGating_wait(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	const id = "CS20261130000013"
 	cfg := exampleConfig(t, url, "guides/gating/wait.tf")
@@ -196,6 +200,7 @@ func TestExampleGating_wait(t *testing.T) {
 }
 
 func TestExampleGating_functions(t *testing.T) {
+	t.Parallel()
 	_, url := newFake(t)
 	cfg := exampleConfig(t, url, "guides/gating/functions.tf")
 	resource.UnitTest(t, resource.TestCase{
@@ -228,6 +233,7 @@ func TestExampleGating_functions(t *testing.T) {
 }
 
 func TestExampleFunctions(t *testing.T) {
+	t.Parallel()
 	_, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,

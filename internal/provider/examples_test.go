@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -57,19 +59,18 @@ func TestExamples_allExercised(t *testing.T) {
 	}
 }
 
-// useFakeFromEnv points the provider at the fake through the environment,
-// the way the examples expect a user to pass the token.
-func useFakeFromEnv(t *testing.T, url string) {
-	t.Setenv("HW_OSM_ENDPOINT", url)
-	t.Setenv("HW_AUTH_TOKEN", testToken)
+// fakeFromEnv serves a provider pointed at the fake through its
+// environment, the way the examples expect a user to pass the token.
+func fakeFromEnv(url string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return factoriesWithEnv(map[string]string{"HW_OSM_ENDPOINT": url, "HW_AUTH_TOKEN": testToken})
 }
 
-func TestAccExamples_dataSource(t *testing.T) {
+func TestExamples_dataSource(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	f.SetStatus("CS20261130000001", 3)
-	useFakeFromEnv(t, url)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: fakeFromEnv(url),
 		Steps: []resource.TestStep{{
 			Config: readExample(t, "provider/provider.tf") + readExample(t, "data-sources/servicerequest_case_status/data-source.tf"),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -80,12 +81,12 @@ func TestAccExamples_dataSource(t *testing.T) {
 	})
 }
 
-func TestAccExamples_postcondition(t *testing.T) {
+func TestExamples_postcondition(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
-	useFakeFromEnv(t, url)
 	cfg := readExample(t, "data-sources/servicerequest_case_status/postcondition.tf")
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: fakeFromEnv(url),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { f.SetStatus("CS20261130000002", 1) },
@@ -103,12 +104,12 @@ func TestAccExamples_postcondition(t *testing.T) {
 	})
 }
 
-func TestAccExamples_check(t *testing.T) {
+func TestExamples_check(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
-	useFakeFromEnv(t, url)
 	cfg := readExample(t, "data-sources/servicerequest_case_status/check.tf")
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: fakeFromEnv(url),
 		Steps: []resource.TestStep{
 			{
 				// An open ticket only warns: the plan and apply succeed.

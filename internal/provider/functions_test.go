@@ -36,6 +36,7 @@ var wantLabels = []struct {
 }
 
 func TestFunctions_everyStatus(t *testing.T) {
+	t.Parallel()
 	var names, closed []knownvalue.Check
 	for _, w := range wantLabels {
 		names = append(names, knownvalue.StringExact(w.name))
@@ -70,6 +71,7 @@ output "whole_float" {
 }
 
 func TestFunctions_sameAnswerAsTheDataSource(t *testing.T) {
+	t.Parallel()
 	_, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -94,6 +96,7 @@ output "agree" {
 }
 
 func TestFunctions_outOfRangeIsAnError(t *testing.T) {
+	t.Parallel()
 	for _, fn := range []string{"status_name", "is_closed"} {
 		for arg, got := range map[string]string{"-1": "-1", "21": "21", "2.5": "2.5", "1e30": "1e\\+30", "100000000000000000000": "1e\\+20"} {
 			t.Run(fn+"("+arg+")", func(t *testing.T) {

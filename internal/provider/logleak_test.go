@@ -110,8 +110,8 @@ output "statuses" {
 provider "servicerequest" {
   endpoint        = %q
   token           = %q
-  retry_min_delay = "1ms"
-  retry_max_delay = "5ms"
+  retry_min_delay = "100ms"
+  retry_max_delay = "200ms"
 }
 `, url, leakToken)
 

@@ -5,10 +5,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -16,31 +20,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
-
-// Environment variables the provider reads, named as the Huawei Cloud
-// provider names them.
-const (
-	EnvAuthToken   = "HW_AUTH_TOKEN"
-	EnvOSAuthToken = "OS_AUTH_TOKEN"
-	EnvLanguage    = "HW_LANGUAGE"
-	EnvTimeZone    = "HW_TIME_ZONE"
-	EnvEndpoint    = "HW_OSM_ENDPOINT"
-)
-
-// DefaultEndpoint is the documented host of the China site.
-const DefaultEndpoint = "https://osm.cn-south-1.myhuaweicloud.com"
-
-// siteEndpoints are the documented hosts (OSM-FACTS.md, "Hosts").
-var siteEndpoints = map[string]string{
-	"china":         "https://osm.cn-south-1.myhuaweicloud.com",
-	"international": "https://osm.ap-southeast-3.myhuaweicloud.com",
-	"europe":        "https://osm.eu-west-101.myhuaweicloud.eu",
-}
 
 var (
 	_ provider.Provider              = (*servicerequestProvider)(nil)
@@ -49,31 +31,26 @@ var (
 
 type servicerequestProvider struct {
 	version string
+	env     LookupEnv
 }
 
 // New returns a constructor of the provider, for providerserver.Serve and
-// for tests ("test").
+// for tests ("test"). It reads the process environment.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &servicerequestProvider{version: version} }
+	return NewWithEnv(version, osLookupEnv)
 }
 
-type providerModel struct {
-	Token    types.String `tfsdk:"token"`
-	Language types.String `tfsdk:"language"`
-	TimeZone types.String `tfsdk:"time_zone"`
-	Endpoint types.String `tfsdk:"endpoint"`
-	Site     types.String `tfsdk:"site"`
-	authModel
-	transportModel
-	// provider_scale.go
-	MaxConcurrency       types.Int64   `tfsdk:"max_concurrency"`
-	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
+// NewWithEnv is New with the environment read through env, so that a test
+// can give each provider an environment of its own.
+func NewWithEnv(version string, env LookupEnv) func() provider.Provider {
+	return func() provider.Provider { return &servicerequestProvider{version: version, env: env} }
 }
 
 // providerData is what every data source of one configured provider shares.
 type providerData struct {
-	client    *osm.Client
-	transport transportSettings
+	client   *osm.Client
+	insecure resolved // the insecure setting, warned about at every read
+	password bool     // a password login shares the TLS settings
 }
 
 func (p *servicerequestProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -86,141 +63,150 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 		MarkdownDescription: "Reads the status of Huawei Cloud service tickets through the Service Ticket (OSM) API, " +
 			"so that a plan can read, or refuse to proceed on, the state of a support ticket. " +
 			"It authenticates with a token, an access key pair (AK/SK signing) or an IAM password login.",
-		Attributes: withTransportAttributes(map[string]schema.Attribute{
-			"token": schema.StringAttribute{
-				MarkdownDescription: "IAM user token, sent as the `X-Auth-Token` header. " +
-					"Falls back to the `" + EnvAuthToken + "` environment variable, then `" + EnvOSAuthToken + "`. " +
-					fmt.Sprintf("1 to %d characters. ", osm.TokenMaxLength) +
-					"IAM tokens expire after 24 hours; prefer setting it from the environment rather than in configuration, " +
-					"or use `access_key`/`secret_key` or a password login. " + precedence,
-				Optional:   true,
-				Sensitive:  true,
-				Validators: []validator.String{headerValue(osm.TokenMaxLength)},
-			},
-			"language": schema.StringAttribute{
-				MarkdownDescription: "Language of the answers, sent as the `X-Language` header, for example `zh-cn` or `en-us`. " +
-					"Falls back to the `" + EnvLanguage + "` environment variable, then `" + osm.DefaultLanguage + "`. " +
-					fmt.Sprintf("1 to %d characters.", osm.LanguageMaxLength),
-				Optional:   true,
-				Validators: []validator.String{headerValue(osm.LanguageMaxLength)},
-			},
-			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "Time zone of the answers, sent as the `X-Time-Zone` header, for example `GMT+8`. " +
-					"Falls back to the `" + EnvTimeZone + "` environment variable, then `" + osm.DefaultTimeZone + "`. " +
-					fmt.Sprintf("1 to %d characters.", osm.TimeZoneMaxLength),
-				Optional:   true,
-				Validators: []validator.String{headerValue(osm.TimeZoneMaxLength)},
-			},
-			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the Service Ticket API. An absolute `https://` (or `http://`) URL; " +
-					"a path prefix and a trailing slash are allowed. Falls back to the `" + EnvEndpoint + "` environment variable, " +
-					"then `" + DefaultEndpoint + "`. Conflicts with `site`.",
-				Optional:   true,
-				Validators: []validator.String{endpointURL(), stringvalidator.ConflictsWith(path.MatchRoot("site"))},
-			},
-			"site": schema.StringAttribute{
-				MarkdownDescription: "Shortcut for the documented hosts: `china` (`osm.cn-south-1.myhuaweicloud.com`), " +
-					"`international` (`osm.ap-southeast-3.myhuaweicloud.com`) or `europe` (`osm.eu-west-101.myhuaweicloud.eu`). " +
-					"Takes precedence over the `" + EnvEndpoint + "` environment variable. Conflicts with `endpoint`.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf("china", "international", "europe")},
-			},
-			"max_concurrency":         maxConcurrencyAttribute(),
-			"max_requests_per_second": maxRequestsPerSecondAttribute(),
-		}),
-	}
-	for name, attr := range authAttributes() {
-		resp.Schema.Attributes[name] = attr
+		Attributes: providerAttributes(), // settings.go
 	}
 }
 
-// setting resolves one string setting: the configuration, else the first
-// environment variable set, else the default. source names where the value
-// came from, for diagnostics.
-func setting(v types.String, def string, envs ...string) (value, source string) {
-	if !v.IsNull() {
-		return v.ValueString(), "attribute"
-	}
-	for _, e := range envs {
-		if s, ok := os.LookupEnv(e); ok && s != "" {
-			return s, e
-		}
-	}
-	return def, "default"
-}
-
+// Configure resolves every setting (settings.go), chooses the
+// authentication method (auth.go) and builds the one client that every data
+// source of this provider configuration shares.
 func (p *servicerequestProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	diags := &resp.Diagnostics
+	s := resolveSettings(ctx, req.Config, p.env, diags)
+	if diags.HasError() {
 		return
 	}
-	for name, v := range map[string]types.String{
-		"token": cfg.Token, "language": cfg.Language, "time_zone": cfg.TimeZone,
-		"endpoint": cfg.Endpoint, "site": cfg.Site,
-	} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown "+name+" value",
-				"The provider cannot be configured with a "+name+" that is only known after apply. "+
-					"Use a value known at plan time, or leave it unset to use the environment variable or the default.")
-		}
-	}
-	maxConcurrency, maxRPS := scaleSettings(cfg.MaxConcurrency, cfg.MaxRequestsPerSecond, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	creds := resolveCredentials(ctx, s, diags)
+	minDelay, maxDelay := retryDelays(s, diags)
+	caPEM := trustedCAs(s, diags)
+	if creds == nil || diags.HasError() {
 		return
 	}
-
-	creds := resolveCredentials(ctx, cfg.Token, cfg.authModel, &resp.Diagnostics)
-	if creds == nil {
-		return
-	}
-	language, languageSrc := setting(cfg.Language, osm.DefaultLanguage, EnvLanguage)
-	timeZone, timeZoneSrc := setting(cfg.TimeZone, osm.DefaultTimeZone, EnvTimeZone)
-	endpoint, endpointSrc := resolveEndpoint(cfg)
-
-	checkSetting(&resp.Diagnostics, "language", languageSrc, func() error { return osm.ValidateHeaderValue(language, osm.LanguageMaxLength) })
-	checkSetting(&resp.Diagnostics, "time_zone", timeZoneSrc, func() error { return osm.ValidateHeaderValue(timeZone, osm.TimeZoneMaxLength) })
-	checkSetting(&resp.Diagnostics, "endpoint", endpointSrc, func() error { _, err := osm.ParseEndpoint(endpoint); return err })
-	transport := resolveTransport(cfg.transportModel, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	transport.insecureWarning(&resp.Diagnostics)
-	httpClient, err := osm.NewHTTPClient(osm.TransportOptions{CACertPEM: transport.caPEM, Insecure: transport.insecure})
+	languageWarning(s["language"], diags)
+	data := &providerData{insecure: s["insecure"], password: creds.method == osm.SchemePassword}
+	data.addWarnings(diags)
+	httpClient, err := osm.NewHTTPClient(osm.TransportOptions{CACertPEM: caPEM, Insecure: s.boolean("insecure")})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())
+		diags.AddError("Cannot configure the Service Ticket API client", err.Error())
 		return
 	}
-
 	userAgent := fmt.Sprintf("terraform-provider-servicerequest/%s terraform/%s", p.version, req.TerraformVersion)
 	logger := newLogger(creds.secrets()...)
-	auth := creds.authenticator(ctx, httpClient, userAgent, logger, &resp.Diagnostics)
+	auth := creds.authenticator(ctx, httpClient, userAgent, logger, diags)
 	if auth == nil {
 		return
 	}
-	client, err := osm.New(osm.Config{
-		Endpoint:   endpoint,
+	data.client, err = osm.New(osm.Config{
+		Endpoint:   s.str("endpoint"),
 		Auth:       auth,
-		Language:   language,
-		TimeZone:   timeZone,
+		AuthSource: creds.source(),
+		Language:   s.str("language"),
+		TimeZone:   s.str("time_zone"),
 		UserAgent:  userAgent,
 		HTTPClient: httpClient,
 		Logger:     logger,
 
-		MaxRetries:     transport.maxRetries,
-		RetryMinDelay:  transport.minDelay,
-		RetryMaxDelay:  transport.maxDelay,
-		RequestTimeout: transport.timeout,
+		MaxRetries:     s.integer("max_retries"),
+		RetryMinDelay:  minDelay,
+		RetryMaxDelay:  maxDelay,
+		RequestTimeout: s.duration("request_timeout"),
 
-		MaxConcurrency:       maxConcurrency,
-		MaxRequestsPerSecond: maxRPS,
+		MaxConcurrency:       s.integer("max_concurrency"),
+		MaxRequestsPerSecond: s.float("max_requests_per_second"),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot configure the Service Ticket API client", err.Error())
+		diags.AddError("Cannot configure the Service Ticket API client", err.Error())
 		return
 	}
-	data := &providerData{client: client, transport: transport}
 	resp.DataSourceData = data
+}
+
+// retryDelays returns retry_min_delay and retry_max_delay; when only the
+// maximum is set below the default minimum, the minimum is lowered to it.
+func retryDelays(s settings, diags *diag.Diagnostics) (minDelay, maxDelay time.Duration) {
+	minDelay, maxDelay = s.duration("retry_min_delay"), s.duration("retry_max_delay")
+	if minDelay <= maxDelay {
+		return minDelay, maxDelay
+	}
+	if s["retry_min_delay"].source == "default" {
+		return maxDelay, maxDelay
+	}
+	diags.AddAttributeError(path.Root("retry_min_delay"), "Invalid retry_min_delay value",
+		fmt.Sprintf("retry_min_delay (%s) is longer than retry_max_delay (%s). Lower retry_min_delay or raise retry_max_delay.",
+			osm.FormatDuration(minDelay), osm.FormatDuration(maxDelay)))
+	return minDelay, maxDelay
+}
+
+// trustedCAs reads ca_cert_file or ca_cert_pem: the private CAs to trust.
+func trustedCAs(s settings, diags *diag.Diagnostics) []byte {
+	switch {
+	case s["ca_cert_file"].set():
+		file := s.str("ca_cert_file")
+		b, err := os.ReadFile(file)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = fmt.Errorf("%s: %w", pe.Path, pe.Err)
+			}
+			diags.AddAttributeError(path.Root("ca_cert_file"), "Cannot read ca_cert_file",
+				fmt.Sprintf("Reading the CA certificate file failed: %v. Check the path and its permissions.", err))
+			return nil
+		}
+		if _, err := osm.ParseCertificatesPEM(b); err != nil {
+			diags.AddAttributeError(path.Root("ca_cert_file"), "Invalid ca_cert_file value",
+				fmt.Sprintf("The file %q %s. It must hold one or more PEM \"CERTIFICATE\" blocks.", file, err))
+			return nil
+		}
+		return b
+	case s["ca_cert_pem"].set():
+		b := []byte(s.str("ca_cert_pem"))
+		if _, err := osm.ParseCertificatesPEM(b); err != nil {
+			diags.AddAttributeError(path.Root("ca_cert_pem"), "Invalid ca_cert_pem value",
+				fmt.Sprintf("The ca_cert_pem value %s. It must hold one or more PEM \"CERTIFICATE\" blocks.", err))
+			return nil
+		}
+		return b
+	}
+	return nil
+}
+
+// languageWarning warns about an X-Language value the service does not
+// document; it is sent as it is.
+func languageWarning(r resolved, diags *diag.Diagnostics) {
+	if slices.Contains(documentedLanguages, strings.ToLower(r.value)) {
+		return
+	}
+	detail := fmt.Sprintf("The language %q, set %s, is not one the Service Ticket API documents (%s). "+
+		"It is sent as the X-Language header as it is; the service may answer in its default language (zh-cn) "+
+		"or refuse it. The language changes the service's error messages and, in ticket details, type and category names; "+
+		"status_name is always English.", osm.Sanitize(r.value, 40), r.where(), strings.Join(documentedLanguages, ", "))
+	if r.source == "attribute" {
+		diags.AddAttributeWarning(path.Root("language"), "Undocumented language", detail)
+		return
+	}
+	diags.AddWarning("Undocumented language", detail)
+}
+
+// addWarnings adds the warnings that Configure and every read repeat, so
+// that they cannot be forgotten: TLS verification turned off.
+func (d *providerData) addWarnings(diags *diag.Diagnostics) {
+	if on, _ := strconv.ParseBool(d.insecure.value); !on {
+		return
+	}
+	summary := "TLS certificate verification is disabled"
+	detail := "The provider does not verify the Service Ticket API's certificate, so anyone on the network path " +
+		"can impersonate the service and read the token. "
+	if d.password {
+		detail = "The provider verifies neither the Service Ticket API's certificate nor IAM's, so anyone on the network path " +
+			"can impersonate them and read the token and the password sent to IAM. "
+	}
+	if d.insecure.source == "attribute" {
+		diags.AddAttributeWarning(path.Root("insecure"), summary, detail+
+			"Remove insecure = true from the provider block; to trust a private CA, set ca_cert_file or ca_cert_pem instead.")
+		return
+	}
+	diags.AddWarning(summary, detail+"It was disabled by the "+d.insecure.source+
+		" environment variable. Unset it; to trust a private CA, set ca_cert_file or ca_cert_pem in the provider block instead.")
 }
 
 // providerDataOf is every data source's Configure: the configured
@@ -235,31 +221,6 @@ func providerDataOf(req datasource.ConfigureRequest, diags *diag.Diagnostics) *p
 			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", req.ProviderData))
 	}
 	return data
-}
-
-// resolveEndpoint picks the base URL: the endpoint attribute, else the site
-// attribute's documented host, else HW_OSM_ENDPOINT, else the China site.
-func resolveEndpoint(cfg providerModel) (endpoint, source string) {
-	if cfg.Endpoint.IsNull() && !cfg.Site.IsNull() {
-		return siteEndpoints[cfg.Site.ValueString()], "attribute"
-	}
-	return setting(cfg.Endpoint, DefaultEndpoint, EnvEndpoint)
-}
-
-// checkSetting reports a value that the schema validators could not see
-// (one from the environment) against the attribute it stands for.
-func checkSetting(diags *diag.Diagnostics, attr, source string, check func() error) {
-	err := check()
-	if err == nil {
-		return
-	}
-	if source == "attribute" || source == "default" {
-		diags.AddAttributeError(path.Root(attr), "Invalid "+attr+" value", fmt.Sprintf("The %s %s.", attr, err))
-		return
-	}
-	diags.AddAttributeError(path.Root(attr), "Invalid "+attr+" value",
-		fmt.Sprintf("The %s environment variable, used for %s, %s. Fix or unset the variable, or set %s in the provider block.",
-			source, attr, err, attr))
 }
 
 func (p *servicerequestProvider) Resources(context.Context) []func() resource.Resource { return nil }

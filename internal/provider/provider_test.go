@@ -18,34 +18,35 @@ import (
 
 const testToken = "test-token-0123456789-SECRET"
 
-// providerFactories serves the provider in process to real Terraform.
-var providerFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"servicerequest": providerserver.NewProtocol6WithError(provider.New("test")()),
-}
+// providerFactories serves the provider in process to real Terraform, with
+// an empty environment: no test depends on the developer's.
+var providerFactories = factoriesWithEnv(nil)
 
-// envVars are every environment variable the provider reads.
-var envVars = []string{
-	provider.EnvAuthToken, provider.EnvOSAuthToken, provider.EnvLanguage,
-	provider.EnvTimeZone, provider.EnvEndpoint,
-	provider.EnvAccessKey, provider.EnvSecretKey, provider.EnvSecurityToken, provider.EnvDomainID,
-	provider.EnvUserName, provider.EnvPassword, provider.EnvDomainName, provider.EnvAuthURL,
-	provider.EnvMaxRetries, provider.EnvInsecure,
-}
-
-// clearEnv makes a test independent of the developer's environment.
-func clearEnv(t *testing.T) {
-	t.Helper()
-	for _, e := range envVars {
-		t.Setenv(e, "")
-		os.Unsetenv(e)
+// factoriesWithEnv serves a provider that reads only the given environment
+// variables, so that tests of the environment run in parallel.
+func factoriesWithEnv(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	lookup := func(name string) (string, bool) { v, ok := env[name]; return v, ok }
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"servicerequest": providerserver.NewProtocol6WithError(provider.NewWithEnv("test", lookup)()),
 	}
+}
+
+// withEnv returns base plus the name/value pairs of kv.
+func withEnv(base map[string]string, kv ...string) map[string]string {
+	out := make(map[string]string, len(base)+len(kv)/2)
+	for k, v := range base {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
 }
 
 // newFake starts the fake service on a free loopback port with a few
 // tickets, accepting testToken.
 func newFake(t *testing.T) (*fakeosm.Server, string) {
 	t.Helper()
-	clearEnv(t)
 	f := fakeosm.New(testToken)
 	for id, s := range map[string]int{
 		"CS-TODO": 0, "CS-PROCESSING": 1, "CS-CONFIRM": 2, "CS-DONE": 3, "CS-CANCELED": 4,
@@ -59,12 +60,12 @@ func newFake(t *testing.T) (*fakeosm.Server, string) {
 }
 
 // providerBlock configures the provider against the fake, plus extra lines.
-// Retries wait 1ms to 5ms unless extra sets the delays, so that a test of
-// a 5xx answer does not wait for real backoff.
+// Retries wait the shortest delays allowed (100ms to 200ms) unless extra
+// sets them, so that a test of a 5xx answer does not wait for long.
 func providerBlock(endpoint string, extra ...string) string {
 	lines := strings.Join(extra, "\n  ")
 	if !strings.Contains(lines, "retry_min_delay") && !strings.Contains(lines, "retry_max_delay") {
-		lines += "\n  retry_min_delay = \"1ms\"\n  retry_max_delay = \"5ms\""
+		lines += "\n  retry_min_delay = \"100ms\"\n  retry_max_delay = \"200ms\""
 	}
 	return fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = %q\n  token    = %q\n  %s\n}\n",
 		endpoint, testToken, lines)

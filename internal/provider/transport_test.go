@@ -34,7 +34,8 @@ func readsIn(t *testing.T, f *fakeosm.Server, id, config string) int {
 	return f.RequestCount(id) - before
 }
 
-func TestAccProvider_retriesTransientFailuresThenReads(t *testing.T) {
+func TestProvider_retriesTransientFailuresThenReads(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	f.SetStatus("CS-RETRY", 3)
 	reads := readsIn(t, f, "CS-RETRY", providerBlock(url)+readCase("t", "CS-RETRY"))
@@ -44,7 +45,7 @@ func TestAccProvider_retriesTransientFailuresThenReads(t *testing.T) {
 	}{
 		"5xx burst": {nil, []fakeosm.Response{{HTTPStatus: 503}, {HTTPStatus: 502}, {HTTPStatus: 500}, {HTTPStatus: 504}}},
 		"429 with Retry-After capped by retry_max_delay": {
-			[]string{`retry_min_delay = "1ms"`, `retry_max_delay = "10ms"`},
+			[]string{`retry_min_delay = "100ms"`, `retry_max_delay = "150ms"`},
 			[]fakeosm.Response{{HTTPStatus: 429, Header: map[string]string{"Retry-After": "3600"}}}},
 		"connection reset": {nil, []fakeosm.Response{{Fault: fakeosm.FaultReset}}},
 		"hanging server":   {[]string{`request_timeout = "100ms"`}, []fakeosm.Response{{Fault: fakeosm.FaultHang}}},
@@ -67,7 +68,8 @@ func TestAccProvider_retriesTransientFailuresThenReads(t *testing.T) {
 	}
 }
 
-func TestAccProvider_exhaustedRetriesReportTheLastAnswer(t *testing.T) {
+func TestProvider_exhaustedRetriesReportTheLastAnswer(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	for name, tc := range map[string]struct {
 		extra    string
@@ -92,13 +94,15 @@ func TestAccProvider_exhaustedRetriesReportTheLastAnswer(t *testing.T) {
 		"not retried: invalid UTF-8": {``, "", fakeosm.Response{Body: "\xff\xfe"}, 1, `(?s)Unexpected response.*not JSON`},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{}
 			if tc.env != "" {
-				t.Setenv("HW_MAX_RETRIES", tc.env)
+				env["HW_MAX_RETRIES"] = tc.env
 			}
 			id := "CS-EXHAUST-" + strings.NewReplacer(" ", "-", "=", "", ":", "").Replace(name)
 			f.SetResponses(id, tc.resp)
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories,
+				ProtoV6ProviderFactories: factoriesWithEnv(env),
 				Steps: []resource.TestStep{{
 					Config:      providerBlock(url, tc.extra) + readCase("t", id),
 					ExpectError: errRe(tc.want),
@@ -111,48 +115,50 @@ func TestAccProvider_exhaustedRetriesReportTheLastAnswer(t *testing.T) {
 	}
 }
 
-func TestAccProvider_invalidTransportSettings(t *testing.T) {
+func TestProvider_invalidTransportSettings(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	dir := t.TempDir()
 	notPEM := filepath.Join(dir, "not.pem")
 	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for name, tc := range map[string]struct {
-		extra string
-		env   map[string]string
-		want  string
-	}{
-		"max_retries too high":    {`max_retries = 21`, nil, `(?s)max_retries.*between 0 and 20`},
-		"max_retries negative":    {`max_retries = -1`, nil, `(?s)max_retries.*between 0 and 20`},
-		"HW_MAX_RETRIES not int":  {``, map[string]string{"HW_MAX_RETRIES": "many"}, `(?s)HW_MAX_RETRIES environment variable, used for max_retries, must be a whole number from 0 to 20, got "many"`},
-		"HW_MAX_RETRIES too high": {``, map[string]string{"HW_MAX_RETRIES": "99"}, `(?s)HW_MAX_RETRIES environment variable.*0 to 20`},
-		"retry_min_delay not a duration": {`retry_min_delay = "fast"`, nil,
-			`(?s)Invalid retry_min_delay value.*not a duration.*"500ms"`},
-		"retry_max_delay negative":  {`retry_max_delay = "-1s"`, nil, `(?s)retry_max_delay.*out of range`},
-		"retry_max_delay too long":  {`retry_max_delay = "2h"`, nil, `(?s)retry_max_delay.*out of range`},
-		"min over max":              {"retry_min_delay = \"2s\"\n  retry_max_delay = \"1s\"", nil, `(?s)retry_min_delay \(2s\) is longer than retry_max_delay \(1s\)`},
-		"request_timeout zero":      {`request_timeout = "0s"`, nil, `(?s)request_timeout.*out of range.*10ms`},
-		"request_timeout no unit":   {`request_timeout = "30"`, nil, `(?s)request_timeout is not a duration`},
-		"ca_cert_pem garbage":       {`ca_cert_pem = "hello"`, nil, `(?s)Invalid ca_cert_pem value.*contains no PEM certificate`},
-		"ca_cert_file missing":      {fmt.Sprintf(`ca_cert_file = %q`, filepath.Join(dir, "missing.pem")), nil, `(?s)Cannot read ca_cert_file.*missing.pem.*no such file`},
-		"ca_cert_file not PEM":      {fmt.Sprintf(`ca_cert_file = %q`, notPEM), nil, `(?s)Invalid ca_cert_file value.*not.pem.*no PEM certificate`},
-		"both CA attributes":        {fmt.Sprintf("ca_cert_file = %q\n  ca_cert_pem = \"x\"", notPEM), nil, `(?s)Invalid Attribute Combination`},
-		"HW_INSECURE not a boolean": {``, map[string]string{"HW_INSECURE": "maybe"}, `(?s)HW_INSECURE environment variable, used for insecure, must be "true" or "false"`},
-	} {
-		t.Run(name, func(t *testing.T) {
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories,
-				Steps: []resource.TestStep{{
-					Config:      providerBlock(url, tc.extra) + readCase("t", "CS-DONE"),
-					ExpectError: errRe(tc.want),
-				}},
+	// The subtests run in parallel; the group ends when they all have.
+	t.Run("group", func(t *testing.T) {
+		for name, tc := range map[string]struct {
+			extra string
+			env   map[string]string
+			want  string
+		}{
+			"max_retries too high":    {`max_retries = 21`, nil, `(?s)max_retries.*between 0 and 20`},
+			"max_retries negative":    {`max_retries = -1`, nil, `(?s)max_retries.*between 0 and 20`},
+			"HW_MAX_RETRIES not int":  {``, map[string]string{"HW_MAX_RETRIES": "many"}, `(?s)HW_MAX_RETRIES environment variable, used for max_retries, is not a whole number.*\(got "many"\)\. Expected a whole number from 0 to 20`},
+			"HW_MAX_RETRIES too high": {``, map[string]string{"HW_MAX_RETRIES": "99"}, `(?s)HW_MAX_RETRIES environment variable.*0 to 20`},
+			"retry_min_delay not a duration": {`retry_min_delay = "fast"`, nil,
+				`(?s)Invalid retry_min_delay value.*not a duration.*"500ms"`},
+			"retry_max_delay negative":  {`retry_max_delay = "-1s"`, nil, `(?s)retry_max_delay.*out of range`},
+			"retry_max_delay too long":  {`retry_max_delay = "2h"`, nil, `(?s)retry_max_delay.*out of range`},
+			"min over max":              {"retry_min_delay = \"2s\"\n  retry_max_delay = \"1s\"", nil, `(?s)retry_min_delay \(2s\) is longer than retry_max_delay \(1s\)`},
+			"request_timeout zero":      {`request_timeout = "0s"`, nil, `(?s)request_timeout.*out of range.*10ms`},
+			"request_timeout no unit":   {`request_timeout = "30"`, nil, `(?s)request_timeout, "30", is not a duration`},
+			"ca_cert_pem garbage":       {`ca_cert_pem = "hello"`, nil, `(?s)Invalid ca_cert_pem value.*contains no PEM certificate`},
+			"ca_cert_file missing":      {fmt.Sprintf(`ca_cert_file = %q`, filepath.Join(dir, "missing.pem")), nil, `(?s)Cannot read ca_cert_file.*missing.pem.*no such file`},
+			"ca_cert_file not PEM":      {fmt.Sprintf(`ca_cert_file = %q`, notPEM), nil, `(?s)Invalid ca_cert_file value.*not.pem.*no PEM certificate`},
+			"both CA attributes":        {fmt.Sprintf("ca_cert_file = %q\n  ca_cert_pem = \"x\"", notPEM), nil, `(?s)Invalid Attribute Combination`},
+			"HW_INSECURE not a boolean": {``, map[string]string{"HW_INSECURE": "maybe"}, `(?s)HW_INSECURE environment variable, used for insecure, is not a boolean \(got "maybe"\)\. Expected "true" or "false"`},
+		} {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				resource.UnitTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: factoriesWithEnv(tc.env),
+					Steps: []resource.TestStep{{
+						Config:      providerBlock(url, tc.extra) + readCase("t", "CS-DONE"),
+						ExpectError: errRe(tc.want),
+					}},
+				})
 			})
-		})
-	}
+		}
+	})
 	if n := f.RequestCount(""); n != 0 {
 		t.Fatalf("invalid settings must stop before any request; the fake saw %d", n)
 	}
@@ -161,7 +167,6 @@ func TestAccProvider_invalidTransportSettings(t *testing.T) {
 // tlsFake serves the fake over TLS with httptest's certificate.
 func tlsFake(t *testing.T) (*fakeosm.Server, *httptest.Server, string) {
 	t.Helper()
-	clearEnv(t)
 	f := fakeosm.New(testToken)
 	f.SetStatus("CS-DONE", 3)
 	srv := httptest.NewUnstartedServer(f)
@@ -171,7 +176,8 @@ func tlsFake(t *testing.T) (*fakeosm.Server, *httptest.Server, string) {
 	return f, srv, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 }
 
-func TestAccProvider_tls(t *testing.T) {
+func TestProvider_tls(t *testing.T) {
+	t.Parallel()
 	f, srv, caPEM := tlsFake(t)
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(caFile, []byte(caPEM), 0o600); err != nil {
@@ -206,9 +212,8 @@ func TestAccProvider_tls(t *testing.T) {
 		})
 	}
 	t.Run("HW_INSECURE", func(t *testing.T) {
-		t.Setenv("HW_INSECURE", "true")
 		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: providerFactories,
+			ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{"HW_INSECURE": "true"}),
 			Steps: []resource.TestStep{{
 				Config:            providerBlock(srv.URL) + readCase("t", "CS-DONE"),
 				ConfigStateChecks: expectStatus("data.servicerequest_case_status.t", 3, "Completed", true),
@@ -216,9 +221,8 @@ func TestAccProvider_tls(t *testing.T) {
 		})
 	})
 	t.Run("insecure = false wins over HW_INSECURE", func(t *testing.T) {
-		t.Setenv("HW_INSECURE", "true")
 		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: providerFactories,
+			ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{"HW_INSECURE": "true"}),
 			Steps: []resource.TestStep{{
 				Config:      providerBlock(srv.URL, "insecure = false") + readCase("t", "CS-DONE"),
 				ExpectError: errRe(`(?s)Cannot reach the Service Ticket API.*certificate`),
@@ -227,36 +231,41 @@ func TestAccProvider_tls(t *testing.T) {
 	})
 }
 
-func TestAccProvider_honoursHTTPProxy(t *testing.T) {
-	f, url := newFake(t)
-	// osm.test is not a loopback name, so the proxy is used; through the
-	// proxy no DNS lookup happens. The fake serves proxy requests as is.
-	t.Setenv("HTTP_PROXY", url)
-	t.Setenv("http_proxy", url)
-	t.Setenv("NO_PROXY", "")
-	t.Setenv("no_proxy", "")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
-		Steps: []resource.TestStep{{
-			Config:            providerBlock("http://osm.test") + readCase("t", "CS-DONE"),
-			ConfigStateChecks: expectStatus("data.servicerequest_case_status.t", 3, "Completed", true),
-		}},
-	})
-	reqs := f.Requests()
-	if len(reqs) == 0 {
-		t.Fatal("no request went through the proxy")
-	}
-	for _, r := range reqs {
-		if r.Host != "osm.test" {
-			t.Fatalf("request for host %q, want osm.test through the proxy", r.Host)
-		}
+// TestProvider_refusesPlainHTTPToARemoteEndpoint: every request carries
+// the credentials, so http:// is accepted only for a loopback address, and
+// the refusal comes before any connection (192.0.2.2 is TEST-NET-1: nothing
+// is sent off the machine). An environment value is refused the same way.
+func TestProvider_refusesPlainHTTPToARemoteEndpoint(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		block string
+		env   map[string]string
+		want  string
+	}{
+		"attribute": {fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = \"http://192.0.2.2:8080\"\n  token = %q\n}\n", testToken), nil,
+			`(?s)Invalid endpoint value.*must start with "https://".*cleartext.*loopback`},
+		"HW_OSM_ENDPOINT": {fmt.Sprintf("provider \"servicerequest\" {\n  token = %q\n}\n", testToken),
+			map[string]string{"HW_OSM_ENDPOINT": "http://192.0.2.2:8080/osm"},
+			`(?s)HW_OSM_ENDPOINT environment variable, used for endpoint, must start with "https://".*\(got "http://192.0.2.2:8080/osm"\)`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factoriesWithEnv(tc.env),
+				Steps: []resource.TestStep{{
+					Config:      tc.block + readCase("t", "CS-DONE"),
+					ExpectError: errRe(tc.want),
+				}},
+			})
+		})
 	}
 }
 
-// TestAccProvider_sharesOneKeepAliveClient: reads of one configured
+// TestProvider_sharesOneKeepAliveClient: reads of one configured
 // provider reuse connections; a data source that depends on another reads
 // after it, on the same connection.
-func TestAccProvider_sharesOneKeepAliveClient(t *testing.T) {
+func TestProvider_sharesOneKeepAliveClient(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories,
@@ -291,17 +300,16 @@ data "servicerequest_case_status" "second" {
 	}
 }
 
-// TestAccExample_reliabilityGuide runs the guide's example against the
+// TestExample_reliabilityGuide runs the guide's example against the
 // fake: its settings are valid and a throttled first answer is retried.
-func TestAccExample_reliabilityGuide(t *testing.T) {
+func TestExample_reliabilityGuide(t *testing.T) {
+	t.Parallel()
 	f, url := newFake(t)
 	f.SetStatus("CS20261130000001", 3)
 	f.SetResponses("CS20261130000001",
 		fakeosm.Response{HTTPStatus: 429, Header: map[string]string{"Retry-After": "0"}}, fakeosm.Response{Body: `{"status":3}`})
-	t.Setenv("HW_OSM_ENDPOINT", url)
-	t.Setenv("HW_AUTH_TOKEN", testToken)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories,
+		ProtoV6ProviderFactories: fakeFromEnv(url),
 		Steps: []resource.TestStep{{
 			Config:            readExample(t, "guides/reliability/main.tf"),
 			ConfigStateChecks: expectStatus("data.servicerequest_case_status.change", 3, "Completed", true),

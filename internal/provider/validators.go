@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
+	"time"
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -73,5 +75,74 @@ func headerOverride(attr, header, what string, maxLen int) dsschema.StringAttrib
 			attr, header, what, maxLen),
 		Optional:   true,
 		Validators: []validator.String{headerValue(maxLen)},
+	}
+}
+
+// durationRangeValidator checks a Go duration string within bounds; max 0
+// means no upper bound, and why, when set, says why the minimum is there.
+type durationRangeValidator struct {
+	min, max time.Duration
+	why      string
+}
+
+var _ validator.String = durationRangeValidator{}
+
+func durationBetween(lo, hi time.Duration) validator.String {
+	return durationRangeValidator{min: lo, max: hi}
+}
+
+// durationAtLeast accepts any duration from least up; why completes "it
+// must be at least <least>".
+func durationAtLeast(least time.Duration, why string) validator.String {
+	return durationRangeValidator{min: least, why: why}
+}
+
+func (v durationRangeValidator) Description(context.Context) string {
+	if v.max == 0 {
+		return fmt.Sprintf(`a duration such as "30s" or "2m", at least %s`, osm.FormatDuration(v.min))
+	}
+	return fmt.Sprintf(`a duration such as "500ms", "1s" or "2m" from %s to %s`, osm.FormatDuration(v.min), osm.FormatDuration(v.max))
+}
+
+func (v durationRangeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v durationRangeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
+			fmt.Sprintf("The value of %s, %q, is not a duration. Expected %s.", req.Path,
+				osm.Sanitize(req.ConfigValue.ValueString(), 64), v.Description(ctx)))
+	case d < v.min && v.why != "":
+		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
+			fmt.Sprintf("The value of %s, %s, is too short: it must be at least %s, %s.", req.Path, d, osm.FormatDuration(v.min), v.why))
+	case d < v.min || (v.max > 0 && d > v.max):
+		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
+			fmt.Sprintf("The value of %s, %s, is out of range. Expected %s.", req.Path, d, v.Description(ctx)))
+	}
+}
+
+// positiveFloat accepts finite numbers greater than 0.
+type positiveFloat struct{}
+
+var _ validator.Float64 = positiveFloat{}
+
+func (positiveFloat) Description(context.Context) string { return "a number greater than 0" }
+func (v positiveFloat) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (positiveFloat) ValidateFloat64(_ context.Context, req validator.Float64Request, resp *validator.Float64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if f := req.ConfigValue.ValueFloat64(); !(f > 0) || math.IsInf(f, 0) {
+		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
+			fmt.Sprintf("The value of %s must be a number greater than 0, got %v. Leave it unset for no limit.", req.Path, f))
 	}
 }

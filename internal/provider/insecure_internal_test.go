@@ -54,7 +54,6 @@ func TestInsecure_warnsInConfigureAndAtEveryRead(t *testing.T) {
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
 	srv.StartTLS()
 	defer srv.Close()
-	t.Setenv(EnvMaxRetries, "")
 
 	for name, tc := range map[string]struct {
 		insecure *bool
@@ -66,8 +65,7 @@ func TestInsecure_warnsInConfigureAndAtEveryRead(t *testing.T) {
 		"verified":    {ptr(false), "true", 0},
 	} {
 		t.Run(name, func(t *testing.T) {
-			t.Setenv(EnvInsecure, tc.env)
-			p := New("test")().(*servicerequestProvider)
+			p := NewWithEnv("test", envOf(map[string]string{EnvInsecure: tc.env}))().(*servicerequestProvider)
 			var sresp provider.SchemaResponse
 			p.Schema(ctx, provider.SchemaRequest{}, &sresp)
 			set := map[string]tftypes.Value{
