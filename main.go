@@ -16,9 +16,6 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// Address is the provider's registry address.
-const Address = "registry.terraform.io/osm-tools/servicerequest"
-
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
@@ -27,7 +24,7 @@ func main() {
 	process.LimitMemory()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: Address,
+		Address: provider.Address,
 		Debug:   debug,
 	})
 	if err != nil {

@@ -89,7 +89,9 @@ func TestPasswordAuth_logsInAndSendsTheMintedToken(t *testing.T) {
 }
 
 // TestPasswordAuth_sendsTheDocumentedBody checks the login request byte for
-// byte against OSM-FACTS.md: POST {auth_url}/auth/tokens, domain scope.
+// byte against IAM's "Obtaining a User Token" call
+// (https://support.huaweicloud.com/intl/en-us/api-iam/iam_30_0001.html):
+// POST {auth_url}/auth/tokens, password identity, domain scope.
 func TestPasswordAuth_sendsTheDocumentedBody(t *testing.T) {
 	var got struct {
 		method, path string

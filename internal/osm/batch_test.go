@@ -17,37 +17,6 @@ import (
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
 
-// fakeWithTickets serves n tickets T-00000.. with statuses cycling through
-// the catalogue, and returns their ids and statuses.
-func fakeWithTickets(t *testing.T, n int) (*fakeosm.Server, *httptest.Server, []string, map[string]osm.Status) {
-	t.Helper()
-	f := fakeosm.New(testToken)
-	known := osm.KnownStatuses()
-	ids := make([]string, n)
-	want := make(map[string]osm.Status, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("T-%05d", i)
-		want[ids[i]] = known[i%len(known)]
-		f.SetStatus(ids[i], int(want[ids[i]]))
-	}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return f, srv, ids, want
-}
-
-func batchClient(t *testing.T, endpoint string, maxConcurrency int) *osm.Client {
-	t.Helper()
-	auth, err := osm.NewTokenAuth(testToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := osm.New(osm.Config{Endpoint: endpoint, Auth: auth, MaxConcurrency: maxConcurrency})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func checkResults(t *testing.T, got map[string]osm.Result, want map[string]osm.Status) {
 	t.Helper()
 	if len(got) != len(want) {

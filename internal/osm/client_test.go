@@ -36,19 +36,6 @@ func serve(t *testing.T, code int, body string, hdr map[string]string) (*httptes
 	return srv, &reqs
 }
 
-func newClient(t *testing.T, endpoint string) *osm.Client {
-	t.Helper()
-	auth, err := osm.NewTokenAuth(testToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := osm.New(osm.Config{Endpoint: endpoint, Auth: auth, UserAgent: "test-agent/1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func TestClient_statuses(t *testing.T) {
 	for _, tc := range []struct {
 		body   string

@@ -25,103 +25,6 @@ const (
 	testMaxDelay = 80 * time.Millisecond
 )
 
-// sleeps records the delays the client asked to wait, without waiting.
-type sleeps struct {
-	mu     sync.Mutex
-	delays []time.Duration
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.delays = append(s.delays, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.delays...)
-}
-
-type retryLogLine struct {
-	level  osm.Level
-	msg    string
-	fields map[string]any
-}
-
-// logs records the client's log lines.
-type logs struct {
-	mu    sync.Mutex
-	lines []retryLogLine
-}
-
-func (l *logs) Log(_ context.Context, level osm.Level, msg string, fields map[string]any) {
-	cp := map[string]any{}
-	for k, v := range fields {
-		cp[k] = v
-	}
-	l.mu.Lock()
-	l.lines = append(l.lines, retryLogLine{level, msg, cp})
-	l.mu.Unlock()
-}
-
-func (l *logs) at(level osm.Level) []retryLogLine {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []retryLogLine
-	for _, x := range l.lines {
-		if x.level == level {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// rigConfig is a client's configuration with its test knobs.
-type rigConfig struct {
-	osm.Config
-	osm.Knobs
-}
-
-type rig struct {
-	fake   *fakeosm.Server
-	url    string
-	client *osm.Client
-	sleeps *sleeps
-	logs   *logs
-}
-
-// newRig starts the fake with ticket CS1 (status 3) and a client with 3
-// retries, 10ms..80ms delays, a 2s per-attempt timeout, the recording sleep
-// and a jitter of 0.5; mod adjusts the configuration.
-func newRig(t *testing.T, mod func(*rigConfig)) *rig {
-	t.Helper()
-	f := fakeosm.New(testToken)
-	f.SetStatus("CS1", 3)
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	r := &rig{fake: f, url: srv.URL, sleeps: &sleeps{}, logs: &logs{}}
-	auth, err := osm.NewTokenAuth(testToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := rigConfig{
-		Config: osm.Config{
-			Endpoint: srv.URL, Auth: auth, UserAgent: "test-agent/1", Logger: r.logs,
-			MaxRetries: 3, RetryMinDelay: testMinDelay, RetryMaxDelay: testMaxDelay, RequestTimeout: 2 * time.Second,
-		},
-		Knobs: osm.Knobs{Sleep: r.sleeps.sleep, Rand: func() float64 { return 0.5 }},
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	if r.client, err = osm.NewWithKnobs(cfg.Config, cfg.Knobs); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 func (r *rig) status(t *testing.T, id string) (osm.Status, *osm.Error) {
 	t.Helper()
 	s, err := r.client.CaseStatus(context.Background(), id, osm.RequestOptions{})
@@ -163,7 +66,7 @@ func TestClient_retriesServerErrorBurstThenRecovers(t *testing.T) {
 				t.Fatalf("status %d, want 1", s)
 			}
 			r.expectRequests(t, "CS1", 4)
-			if d := r.sleeps.all(); len(d) != 3 {
+			if d := r.clock.Sleeps(); len(d) != 3 {
 				t.Fatalf("want 3 waits, got %v", d)
 			}
 		})
@@ -230,7 +133,7 @@ func TestClient_backoffIsExponentialWithFullJitter(t *testing.T) {
 			r := newRig(t, func(c *rigConfig) { c.MaxRetries = 4; c.Rand = func() float64 { return tc.rand } })
 			r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 500})
 			_, _ = r.status(t, "CS1")
-			got := r.sleeps.all()
+			got := r.clock.Sleeps()
 			if len(got) != len(tc.want) {
 				t.Fatalf("delays %v, want %v", got, tc.want)
 			}
@@ -245,7 +148,7 @@ func TestClient_backoffIsExponentialWithFullJitter(t *testing.T) {
 		r := newRig(t, func(c *rigConfig) { c.MaxRetries = 6; c.Rand = nil })
 		r.fake.SetResponses("CS1", fakeosm.Response{HTTPStatus: 502})
 		_, _ = r.status(t, "CS1")
-		for i, d := range r.sleeps.all() {
+		for i, d := range r.clock.Sleeps() {
 			ceiling := min(testMinDelay<<(i+1), testMaxDelay)
 			if d < testMinDelay || d > ceiling {
 				t.Fatalf("retry %d waited %v, outside [%v, %v]", i+1, d, testMinDelay, ceiling)
@@ -286,7 +189,7 @@ func TestClient_retriesOn429WithRetryAfter(t *testing.T) {
 				t.Fatalf("want status 2 after one retry, got %v %v", s, e)
 			}
 			r.expectRequests(t, "CS1", 2)
-			if got := r.sleeps.all(); len(got) != 1 || got[0] != tc.want {
+			if got := r.clock.Sleeps(); len(got) != 1 || got[0] != tc.want {
 				t.Fatalf("waited %v, want [%v]", got, tc.want)
 			}
 		})
@@ -327,8 +230,8 @@ func TestClient_retriesConnectionFailures(t *testing.T) {
 		_ = l.Close()
 		r := newRig(t, func(c *rigConfig) { c.Endpoint = "http://" + addr })
 		_, e := r.status(t, "CS1")
-		if e == nil || e.Kind != osm.KindTransport || e.Attempts != 4 || len(r.sleeps.all()) != 3 {
-			t.Fatalf("want 4 attempts and 3 waits, got %v, waits %v", e, r.sleeps.all())
+		if e == nil || e.Kind != osm.KindTransport || e.Attempts != 4 || len(r.clock.Sleeps()) != 3 {
+			t.Fatalf("want 4 attempts and 3 waits, got %v, waits %v", e, r.clock.Sleeps())
 		}
 		if !strings.Contains(e.Error(), "refused") || !strings.Contains(e.Error(), addr) {
 			t.Fatalf("error %q should name the host and the cause", e)
@@ -378,7 +281,7 @@ func TestClient_hangingServerTimesOutThenRetries(t *testing.T) {
 			}
 		}))
 		t.Cleanup(srv.Close)
-		c, err := osm.NewWithKnobs(osm.Config{Endpoint: srv.URL, Auth: mustAuth(t), RequestTimeout: timeout, MaxRetries: 1}, osm.Knobs{Sleep: r.sleeps.sleep})
+		c, err := osm.NewWithKnobs(osm.Config{Endpoint: srv.URL, Auth: mustAuth(t), RequestTimeout: timeout, MaxRetries: 1}, osm.Knobs{Sleep: r.clock.Sleep})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,15 +290,6 @@ func TestClient_hangingServerTimesOutThenRetries(t *testing.T) {
 			t.Fatalf("want a per-attempt timeout after 2 attempts, got %v", err)
 		}
 	})
-}
-
-func mustAuth(t *testing.T) osm.Authenticator {
-	t.Helper()
-	a, err := osm.NewTokenAuth(testToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
 }
 
 func TestClient_truncatedBody(t *testing.T) {
@@ -462,8 +356,8 @@ func TestClient_doesNotRetryDefiniteAnswers(t *testing.T) {
 			if !strings.Contains(e.Error(), tc.inText) {
 				t.Fatalf("error %q does not say %q", e, tc.inText)
 			}
-			if e.Attempts != 1 || len(r.sleeps.all()) != 0 {
-				t.Fatalf("retried: %d attempts, waits %v", e.Attempts, r.sleeps.all())
+			if e.Attempts != 1 || len(r.clock.Sleeps()) != 0 {
+				t.Fatalf("retried: %d attempts, waits %v", e.Attempts, r.clock.Sleeps())
 			}
 			r.expectRequests(t, "CS1", 1)
 		})
@@ -523,8 +417,8 @@ func TestClient_cancellationStopsWaitingAtOnce(t *testing.T) {
 		if !osm.IsKind(err, osm.KindCanceled) || !errors.Is(err, context.Canceled) {
 			t.Fatalf("want canceled, got %v", err)
 		}
-		if len(r.sleeps.all()) != 0 {
-			t.Fatalf("a canceled attempt must not be retried: waits %v", r.sleeps.all())
+		if len(r.clock.Sleeps()) != 0 {
+			t.Fatalf("a canceled attempt must not be retried: waits %v", r.clock.Sleeps())
 		}
 		r.expectRequests(t, "CS1", 1)
 	})

@@ -47,15 +47,15 @@ func certPEM(srv *httptest.Server) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 }
 
-func tlsClient(t *testing.T, endpoint string, o osm.TransportOptions) (*osm.Client, *sleeps) {
+func tlsClient(t *testing.T, endpoint string, o osm.TransportOptions) (*osm.Client, *fakeClock) {
 	t.Helper()
 	hc, err := osm.NewHTTPClient(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sleeps{}
+	s := newFakeClock()
 	c, err := osm.NewWithKnobs(osm.Config{Endpoint: endpoint, Auth: mustAuth(t), HTTPClient: hc, MaxRetries: 3,
-		RetryMinDelay: time.Millisecond, RetryMaxDelay: time.Millisecond, RequestTimeout: 10 * time.Second}, osm.Knobs{Sleep: s.sleep})
+		RetryMinDelay: time.Millisecond, RetryMaxDelay: time.Millisecond, RequestTimeout: 10 * time.Second}, osm.Knobs{Sleep: s.Sleep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestClient_tlsVerificationFailureIsNotRetried(t *testing.T) {
 	if !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("error %q should say the certificate failed verification", err)
 	}
-	if e.Attempts != 1 || len(s.all()) != 0 || conns.Load() != 1 {
+	if e.Attempts != 1 || len(s.Sleeps()) != 0 || conns.Load() != 1 {
 		t.Fatalf("retried a TLS failure: %d attempts, %d connections", e.Attempts, conns.Load())
 	}
 	if n := f.RequestCount(""); n != 0 {

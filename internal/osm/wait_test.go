@@ -15,42 +15,6 @@ import (
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
 
-// fakeClock is a virtual clock: Sleep returns at once and moves time on.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sleeps = append(c.sleeps, d)
-	c.now = c.now.Add(d)
-	return nil
-}
-
-func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return slices.Clone(c.sleeps)
-}
-
-func (c *fakeClock) options(targets []osm.Status, interval, timeout time.Duration) osm.WaitOptions {
-	return osm.WaitOptions{Targets: targets, Interval: interval, Timeout: timeout, Now: c.Now, Sleep: c.Sleep}
-}
-
 // step is one scripted poll result.
 type step struct {
 	status osm.Status
@@ -470,7 +434,7 @@ func TestClient_WaitForStatus_timeoutMessageNamesEverything(t *testing.T) {
 	_, err := c.WaitForStatus(context.Background(), "CS-STUCK", osm.RequestOptions{},
 		clock.options([]osm.Status{3, 2}, 30*time.Second, 5*time.Minute))
 	requireReason(t, err, osm.WaitTimedOut)
-	want := `timed out after 5m0s and 10 polls waiting for case "CS-STUCK" to reach 2 (To be confirmed) or 3 (Completed); ` +
+	want := `timed out after 5m and 10 polls waiting for case "CS-STUCK" to reach 2 (To be confirmed) or 3 (Completed); ` +
 		`the last status seen was 17 (Pending feedback)`
 	if err.Error() != want {
 		t.Fatalf("error\n%s\nwant\n%s", err, want)

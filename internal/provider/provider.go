@@ -24,6 +24,9 @@ import (
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
 
+// Address is the provider's registry address, under which it is served.
+const Address = "registry.terraform.io/osm-tools/servicerequest"
+
 var (
 	_ provider.Provider              = (*servicerequestProvider)(nil)
 	_ provider.ProviderWithFunctions = (*servicerequestProvider)(nil)

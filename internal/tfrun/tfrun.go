@@ -14,10 +14,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/provider"
 )
 
 // ProviderAddress is the registry address the provider is served under.
-const ProviderAddress = "registry.terraform.io/osm-tools/servicerequest"
+const ProviderAddress = provider.Address
 
 // BinaryName is the provider executable's name.
 const BinaryName = "terraform-provider-servicerequest"
