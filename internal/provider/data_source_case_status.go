@@ -62,7 +62,28 @@ func closedList() string {
 	return strings.Join(parts, ", ")
 }
 
+// statusAttributes are the status, status_name and closed attributes that
+// every data source reporting a ticket's status exposes.
+func statusAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"status": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("The status number as the service returned it, %d to %d: %s. "+
+				"Other values in range are legal and kept as they are.", osm.MinStatus, osm.MaxStatus, statusTable()),
+			Computed: true,
+		},
+		"status_name": schema.StringAttribute{
+			MarkdownDescription: "English label of `status` (`" + osm.UnknownStatusName + "` for a value with no documented meaning).",
+			Computed:            true,
+		},
+		"closed": schema.BoolAttribute{
+			MarkdownDescription: "Whether the status is terminal, so the ticket will not move again on its own: " + closedList() + ".",
+			Computed:            true,
+		},
+	}
+}
+
 func (d *caseStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := statusAttributes()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the status of one Huawei Cloud service ticket with " +
 			"`GET /v2/servicerequest/cases/{case_id}/status`. The status is read at every plan and refresh, " +
@@ -80,20 +101,10 @@ func (d *caseStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "The case ID.",
 				Computed:            true,
 			},
-			"status": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("The status number as the service returned it, %d to %d: %s. "+
-					"Other values in range are legal and kept as they are.", osm.MinStatus, osm.MaxStatus, statusTable()),
-				Computed: true,
-			},
-			"status_name": schema.StringAttribute{
-				MarkdownDescription: "English label of `status` (`" + osm.UnknownStatusName + "` for a value with no documented meaning).",
-				Computed:            true,
-			},
-			"closed": schema.BoolAttribute{
-				MarkdownDescription: "Whether the status is terminal, so the ticket will not move again on its own: " + closedList() + ".",
-				Computed:            true,
-			},
 		},
+	}
+	for name, attr := range attrs {
+		resp.Schema.Attributes[name] = attr
 	}
 	// Waiting for a status: data_source_case_status_wait.go.
 	addWaitSchema(ctx, &resp.Schema)

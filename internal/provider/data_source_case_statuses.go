@@ -81,21 +81,7 @@ func (d *caseStatusesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "The status of each ticket, keyed by case ID.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"status": schema.Int64Attribute{
-							MarkdownDescription: fmt.Sprintf("The status number as the service returned it, %d to %d: %s. "+
-								"Other values in range are legal and kept as they are.", osm.MinStatus, osm.MaxStatus, statusTable()),
-							Computed: true,
-						},
-						"status_name": schema.StringAttribute{
-							MarkdownDescription: "English label of `status` (`" + osm.UnknownStatusName + "` for a value with no documented meaning).",
-							Computed:            true,
-						},
-						"closed": schema.BoolAttribute{
-							MarkdownDescription: "Whether the status is terminal: " + closedList() + ".",
-							Computed:            true,
-						},
-					},
+					Attributes: statusAttributes(), // data_source_case_status.go
 				},
 			},
 			"all_closed": schema.BoolAttribute{

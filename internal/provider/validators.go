@@ -8,6 +8,7 @@ import (
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
@@ -144,5 +145,32 @@ func (positiveFloat) ValidateFloat64(_ context.Context, req validator.Float64Req
 	if f := req.ConfigValue.ValueFloat64(); !(f > 0) || math.IsInf(f, 0) {
 		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
 			fmt.Sprintf("The value of %s must be a number greater than 0, got %v. Leave it unset for no limit.", req.Path, f))
+	}
+}
+
+// statusSet checks that every element of a set of numbers is a status:
+// a whole number in 0..20. The elements are numbers rather than int64 so
+// that a fraction gets this message instead of a conversion error.
+type statusSet struct{}
+
+func (statusSet) Description(context.Context) string {
+	return fmt.Sprintf("every element a whole number from %d to %d", osm.MinStatus, osm.MaxStatus)
+}
+
+func (v statusSet) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (statusSet) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, e := range req.ConfigValue.Elements() {
+		n, ok := e.(types.Number)
+		if !ok || n.IsNull() || n.IsUnknown() {
+			continue
+		}
+		if _, err := statusFromNumber(n.ValueBigFloat()); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
+				fmt.Sprintf("In %s, %s. List status numbers such as [3] (Completed) or [2, 3].", req.Path, err))
+		}
 	}
 }
