@@ -166,7 +166,9 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 // error_code. When it retries, it logs why and how long it waits.
 func (c *Client) checkRetry(ctx context.Context, cl *call, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
-		return false, nil
+		// The caller gave up: the error that ends the call is the
+		// transport's or the canceled context's, which do() reports.
+		return false, nil //nolint:nilerr // not retrying is the whole answer
 	}
 	var retryAfter time.Duration
 	hasRetryAfter := false
