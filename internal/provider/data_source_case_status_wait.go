@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -73,8 +75,12 @@ func addWaitSchema(ctx context.Context, s *schema.Schema) {
 		b.MarkdownDescription = "Time limits of the read. Only `read` is supported."
 		// The timeouts package sets only the plain Description; the
 		// registry docs and the schema-description test read the markdown one.
+		// Its validator answers a bad value with Go's duration syntax
+		// ("-1.5h", "ns", "us"), which contradicts this description; ours
+		// says what the description says.
 		if read, ok := b.Attributes["read"].(schema.StringAttribute); ok {
 			read.MarkdownDescription = read.Description
+			read.Validators = []validator.String{timeoutDuration{}}
 			b.Attributes["read"] = read
 		}
 		block = b
@@ -147,6 +153,34 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	}
 }
 
+// timeoutDuration checks that timeouts.read is a duration, in the words of
+// its description; ValidateConfig checks that it is positive.
+type timeoutDuration struct{}
+
+func (timeoutDuration) Description(context.Context) string {
+	return "a positive duration such as \"45m\" or \"2h\" (units s, m, h)"
+}
+
+func (v timeoutDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v timeoutDuration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	if _, err := time.ParseDuration(value); err == nil {
+		return
+	}
+	hint := ""
+	if _, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+		hint = fmt.Sprintf(" A number needs a unit: %q is %s seconds, %q %s minutes.",
+			strings.TrimSpace(value)+"s", strings.TrimSpace(value), strings.TrimSpace(value)+"m", strings.TrimSpace(value))
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
+		fmt.Sprintf("The value of %s, %q, is not a duration. Expected %s.%s",
+			req.Path, osm.Sanitize(value, 64), v.Description(ctx), hint))
+}
+
 // readTimeoutSetting returns the configured timeouts.read, if it is set and
 // known; err is set when it is not a duration.
 func readTimeoutSetting(v timeouts.Value) (d time.Duration, set bool, err error) {
@@ -182,7 +216,7 @@ func (d *caseStatusDataSource) ValidateConfig(ctx context.Context, req datasourc
 	timeout, set, err := readTimeoutSetting(w.Timeouts)
 	if set && err == nil && timeout <= 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName("read"), "Invalid timeouts.read value",
-			fmt.Sprintf("timeouts.read is %s; it must be a positive duration such as \"20m\".", timeout))
+			fmt.Sprintf("timeouts.read is %s; it must be %s.", timeout, timeoutDuration{}.Description(ctx)))
 	}
 	if set && err == nil && timeout > 0 && !w.WaitForStatuses.IsNull() && !w.PollInterval.IsNull() && !w.PollInterval.IsUnknown() {
 		if interval, err := time.ParseDuration(w.PollInterval.ValueString()); err == nil && interval >= timeout {
