@@ -50,7 +50,8 @@ func addWaitSchema(ctx context.Context, s *schema.Schema) {
 			"since waiting longer cannot help, and with a timeout error after `timeouts.read` (default `%s`). "+
 			"Server errors, throttling and connection failures while polling are logged as warnings and polling goes on "+
 			"until the timeout; any other error (credentials, permission, ticket not found) ends the wait at once. "+
-			"Each poll logs its status at INFO level (`TF_LOG=INFO`). Unset by default: the status is read once. "+
+			"Each poll logs its status at INFO level: run `TF_LOG_PROVIDER=INFO terraform plan` to see the provider's "+
+			"lines alone (`TF_LOG=INFO` shows them too, among Terraform's own). Unset by default: the status is read once. "+
 			"A data source is read at every plan and refresh, so each of them waits.",
 			osm.MinStatus, osm.MaxStatus, closedList(), shortDuration(DefaultWaitTimeout)),
 		Optional:   true,
