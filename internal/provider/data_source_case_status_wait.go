@@ -173,9 +173,10 @@ func (v timeoutDuration) ValidateString(ctx context.Context, req validator.Strin
 		return
 	}
 	hint := ""
-	if _, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
-		hint = fmt.Sprintf(" A number needs a unit: %q is %s seconds, %q %s minutes.",
-			strings.TrimSpace(value)+"s", strings.TrimSpace(value), strings.TrimSpace(value)+"m", strings.TrimSpace(value))
+	if n := strings.TrimSpace(value); strings.Trim(n, "0123456789.") == "" {
+		if _, err := strconv.ParseFloat(n, 64); err == nil {
+			hint = fmt.Sprintf(" A number needs a unit: %q is %s seconds, %q %s minutes.", n+"s", n, n+"m", n)
+		}
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
 		fmt.Sprintf("The value of %s, %q, is not a duration. Expected %s.%s",
