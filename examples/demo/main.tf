@@ -18,8 +18,9 @@ data "servicerequest_case_status" "ticket" {
   case_id = each.value
 }
 
-# The gate: this plan only succeeds while the network change ticket is
-# Completed.
+# The gate: the plan stops here until the network change ticket is
+# Completed. make demo plans once while it is Processing (the gate holds),
+# then again after the fake marks it Completed.
 data "servicerequest_case_status" "cutover_gate" {
   case_id = local.tickets.network_change
 

@@ -3,7 +3,8 @@ terraform {
 
   required_providers {
     servicerequest = {
-      source = "osm-tools/servicerequest"
+      source  = "osm-tools/servicerequest"
+      version = "~> 0.1"
     }
   }
 }

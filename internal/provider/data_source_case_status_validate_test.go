@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -114,5 +115,30 @@ func TestCaseStatusDataSource_validateConfig(t *testing.T) {
 				t.Fatalf("errors %q warnings %q, want errors %q warnings %q (%v)", gotErr, gotWarn, tc.errors, tc.warnings, diags)
 			}
 		})
+	}
+}
+
+// TestCaseStatusDataSource_timeoutsReadValidatorSaysWhatDocsSay: the
+// timeouts block's own validator would answer a bad timeouts.read with Go's
+// duration syntax ("-1.5h", "ns", "us"); the only validator left on it must
+// describe the documented form.
+func TestCaseStatusDataSource_timeoutsReadValidatorSaysWhatDocsSay(t *testing.T) {
+	ctx := context.Background()
+	var sresp datasource.SchemaResponse
+	provider.NewCaseStatusDataSource().Schema(ctx, datasource.SchemaRequest{}, &sresp)
+	block, ok := sresp.Schema.Blocks["timeouts"].(schema.SingleNestedBlock)
+	if !ok {
+		t.Fatalf("timeouts block is %T", sresp.Schema.Blocks["timeouts"])
+	}
+	read, ok := block.Attributes["read"].(schema.StringAttribute)
+	if !ok {
+		t.Fatalf("timeouts.read is %T", block.Attributes["read"])
+	}
+	if len(read.Validators) != 1 {
+		t.Fatalf("timeouts.read has %d validators, want 1 (ours)", len(read.Validators))
+	}
+	desc := read.Validators[0].Description(ctx)
+	if strings.Contains(desc, "ns") || !strings.Contains(desc, "units s, m, h") || !strings.Contains(read.MarkdownDescription, "(units `s`, `m`, `h`); must be positive") {
+		t.Fatalf("validator says %q, description says %q: they must agree on units s, m, h and positive", desc, read.MarkdownDescription)
 	}
 }

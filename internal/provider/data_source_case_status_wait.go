@@ -48,7 +48,8 @@ func addWaitSchema(ctx context.Context, s *schema.Schema) {
 			"since waiting longer cannot help, and with a timeout error after `timeouts.read` (default `%s`). "+
 			"Server errors, throttling and connection failures while polling are logged as warnings and polling goes on "+
 			"until the timeout; any other error (credentials, permission, ticket not found) ends the wait at once. "+
-			"Each poll logs its status at INFO level (`TF_LOG=INFO`). Unset by default: the status is read once. "+
+			"Each poll logs its status at INFO level: run `TF_LOG_PROVIDER=INFO terraform plan` to see the provider's "+
+			"lines alone (`TF_LOG=INFO` shows them too, among Terraform's own). Unset by default: the status is read once. "+
 			"A data source is read at every plan and refresh, so each of them waits.",
 			osm.MinStatus, osm.MaxStatus, closedList(), osm.FormatDuration(DefaultWaitTimeout)),
 		Optional:   true,
@@ -73,8 +74,12 @@ func addWaitSchema(ctx context.Context, s *schema.Schema) {
 		b.MarkdownDescription = "Time limits of the read. Only `read` is supported."
 		// The timeouts package sets only the plain Description; the
 		// registry docs and the schema-description test read the markdown one.
+		// Its validator answers a bad value with Go's duration syntax
+		// ("-1.5h", "ns", "us"), which contradicts this description; ours
+		// says what the description says.
 		if read, ok := b.Attributes["read"].(schema.StringAttribute); ok {
 			read.MarkdownDescription = read.Description
+			read.Validators = []validator.String{timeoutDuration{}}
 			b.Attributes["read"] = read
 		}
 		block = b
@@ -117,7 +122,7 @@ func (d *caseStatusDataSource) ValidateConfig(ctx context.Context, req datasourc
 	timeout, set, err := readTimeoutSetting(w.Timeouts)
 	if set && err == nil && timeout <= 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName("read"), "Invalid timeouts.read value",
-			fmt.Sprintf("timeouts.read is %s; it must be a positive duration such as \"20m\".", timeout))
+			fmt.Sprintf("timeouts.read is %s; it must be %s.", timeout, timeoutDuration{}.Description(ctx)))
 	}
 	if set && err == nil && timeout > 0 && !w.WaitForStatuses.IsNull() && !w.PollInterval.IsNull() && !w.PollInterval.IsUnknown() {
 		if interval, err := time.ParseDuration(w.PollInterval.ValueString()); err == nil && interval >= timeout {

@@ -212,7 +212,8 @@ func TestCaseStatusDataSource_waitInvalidConfiguration(t *testing.T) {
 		"interval with no unit": {[]string{"wait_for_statuses = [3]", `poll_interval = "30"`}, `(?s)Invalid poll_interval value.*not a duration`},
 		"zero timeout":          {[]string{"wait_for_statuses = [3]", "timeouts {", `  read = "0s"`, "}"}, `(?s)Invalid timeouts.read value.*positive duration`},
 		"negative timeout":      {[]string{"wait_for_statuses = [3]", "timeouts {", `  read = "-5m"`, "}"}, `(?s)Invalid timeouts.read value.*positive duration`},
-		"timeout not duration":  {[]string{"wait_for_statuses = [3]", "timeouts {", `  read = "forever"`, "}"}, `(?s)Invalid Attribute Value Time Duration.*"forever"`},
+		"timeout not duration":  {[]string{"wait_for_statuses = [3]", "timeouts {", `  read = "forever"`, "}"}, `(?s)Invalid timeouts.read value.*"forever", is not a duration.*positive duration such as "45m" or "2h" \(units s, m, h\)`},
+		"timeout without unit":  {[]string{"timeouts {", `  read = "30"`, "}"}, `(?s)Invalid timeouts.read value.*"30", is not a duration.*units s, m, h.*"30s" is 30 seconds, "30m" 30 minutes`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{

@@ -55,13 +55,16 @@ func (d *caseStatusesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"tickets: Terraform's own cost per data source instance, not the API, dominates such plans.",
 		Attributes: map[string]schema.Attribute{
 			"case_ids": schema.ListAttribute{
-				MarkdownDescription: fmt.Sprintf("IDs of the service tickets: 1 to %d items, each 1 to %d characters with no "+
-					"control characters. A set (such as `toset(...)`) is accepted too. Each distinct ID is read once.",
+				MarkdownDescription: fmt.Sprintf("IDs of the service tickets: 0 to %d items, each 1 to %d characters with no "+
+					"control characters. A set (such as `toset(...)`) is accepted too. Each distinct ID is read once. "+
+					"An empty list sends no request and gives empty `statuses` and `missing`, every count at 0 and "+
+					"`all_closed = true`, so a gate over a list that may be empty (a `for` over tickets that may not "+
+					"exist yet) passes when there is nothing to wait for.",
 					osm.MaxBatchSize, osm.CaseIDMaxLength),
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.List{
-					listvalidator.SizeBetween(1, osm.MaxBatchSize),
+					listvalidator.SizeAtMost(osm.MaxBatchSize),
 					listvalidator.NoNullValues(),
 					listvalidator.ValueStringsAre(caseID()),
 				},
@@ -85,8 +88,9 @@ func (d *caseStatusesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				},
 			},
 			"all_closed": schema.BoolAttribute{
-				MarkdownDescription: "Whether every ticket in `statuses` is closed. `false` when `statuses` is empty " +
-					"(every ticket missing), so that a gate on it never passes on nothing. With `ignore_missing`, " +
+				MarkdownDescription: "Whether every ticket in `statuses` is closed. `true` when `case_ids` is empty, as " +
+					"Terraform's `alltrue([])` is. `false` when `case_ids` lists tickets but `statuses` is empty (every " +
+					"ticket missing), so that a gate on it never passes on tickets it could not read. With `ignore_missing`, " +
 					"missing tickets are not counted: check `length(missing) == 0` as well if a missing ticket must block.",
 				Computed: true,
 			},
@@ -142,10 +146,13 @@ func (d *caseStatusesDataSource) Read(ctx context.Context, req datasource.ReadRe
 			"The servicerequest provider was not configured before reading data. Please report this issue to the provider developers.")
 		return
 	}
-	results := d.data.client.CaseStatuses(ctx, ids, osm.RequestOptions{
-		Language: language.ValueString(),
-		TimeZone: timeZone.ValueString(),
-	})
+	results := map[string]osm.Result{}
+	if len(ids) > 0 {
+		results = d.data.client.CaseStatuses(ctx, ids, osm.RequestOptions{
+			Language: language.ValueString(),
+			TimeZone: timeZone.ValueString(),
+		})
+	}
 
 	ignoreMissing := ignoreMissingAttr.ValueBool()
 	statuses := make(map[string]tftypes.Value, len(ids))
@@ -202,7 +209,7 @@ func (d *caseStatusesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		"ignore_missing": cfg["ignore_missing"],
 		"id":             tftypes.NewValue(tftypes.String, idsHash(ids)),
 		"statuses":       tftypes.NewValue(tftypes.Map{ElementType: statusObjectTFType}, statuses),
-		"all_closed":     tftypes.NewValue(tftypes.Bool, allClosed && len(statuses) > 0),
+		"all_closed":     tftypes.NewValue(tftypes.Bool, allClosed && (len(statuses) > 0 || len(ids) == 0)),
 		"counts":         tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, countValues),
 		"missing":        tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, missing),
 	}

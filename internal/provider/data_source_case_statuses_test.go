@@ -189,6 +189,49 @@ func TestCaseStatusesDataSource_ignoreMissing(t *testing.T) {
 	})
 }
 
+// TestCaseStatusesDataSource_emptyList plans a batch over no tickets, as
+// written and as a `for` that filters every ticket out: no request, empty
+// statuses and missing, every count 0 and all_closed true (alltrue([])), so
+// the gate on it passes.
+func TestCaseStatusesDataSource_emptyList(t *testing.T) {
+	t.Parallel()
+	f, url := newFake(t)
+	empty := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(statusesAddr, tfjsonpath.New("statuses"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+		statecheck.ExpectKnownValue(statusesAddr, tfjsonpath.New("missing"), knownvalue.ListExact([]knownvalue.Check{})),
+		statecheck.ExpectKnownValue(statusesAddr, tfjsonpath.New("counts"), countsWith(nil)),
+		statecheck.ExpectKnownValue(statusesAddr, tfjsonpath.New("all_closed"), knownvalue.Bool(true)),
+		statecheck.ExpectKnownValue(statusesAddr, tfjsonpath.New("id"), knownvalue.StringExact(fmt.Sprintf("%x", sha256.Sum256(nil)))),
+		statecheck.ExpectKnownOutputValue("alltrue", knownvalue.Bool(true)),
+	}
+	gate := `
+  lifecycle {
+    postcondition {
+      condition     = self.all_closed
+      error_message = "open tickets"
+    }
+  }
+`
+	out := "output \"alltrue\" {\n  value = alltrue([for t in values(data.servicerequest_case_statuses.t.statuses) : t.closed])\n}\n"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            statusesConfig(url, "  case_ids = []"+gate) + out,
+				ConfigStateChecks: empty,
+			},
+			{
+				Config: statusesConfig(url, "  case_ids = [for id in [\"CS-DONE\", \"CS-TODO\"] : id if startswith(id, \"NEW-\")]\n"+
+					"  ignore_missing = true"+gate) + out,
+				ConfigStateChecks: empty,
+			},
+		},
+	})
+	if n := f.RequestCount(""); n != 0 {
+		t.Fatalf("an empty case_ids must send no request; the fake saw %d", n)
+	}
+}
+
 func TestCaseStatusesDataSource_languageTimeZoneAndConcurrency(t *testing.T) {
 	t.Parallel()
 	f, url := newFake(t)
@@ -226,7 +269,6 @@ func TestCaseStatusesDataSource_invalidConfiguration(t *testing.T) {
 		body     string
 		want     string
 	}{
-		"empty list":          {nil, `  case_ids = []`, `(?s)case_ids.*at least 1`},
 		"null element":        {nil, `  case_ids = ["CS-DONE", null]`, `(?s)case_ids.*null`},
 		"element newline":     {nil, `  case_ids = ["CS-DONE", "a\nb"]`, `(?s)Invalid case_ids\[1\] value.*control characters`},
 		"element too long":    {nil, `  case_ids = ["` + strings.Repeat("x", 65) + `"]`, `(?s)case_ids\[0\].*at most 64 characters`},

@@ -18,7 +18,7 @@ import (
 // it, so the docs cannot show HCL that does not work.
 // TestExamples_allExercised fails when a new example is not listed here.
 var exercisedExamples = map[string]string{
-	"provider/provider.tf":                                        "TestAccExamples_dataSource",
+	"provider/provider.tf":                                        "TestAccExamples_dataSource, internal/tfrun TestExamples_planWithRequiredProviders",
 	"provider/auth_token.tf":                                      "TestAccProviderAuth_tokenExample",
 	"provider/auth_aksk.tf":                                       "TestAccProviderAuth_akskExample",
 	"provider/auth_password.tf":                                   "TestAccProviderAuth_passwordExample",
@@ -59,6 +59,24 @@ func TestExamples_allExercised(t *testing.T) {
 	}
 }
 
+// withoutTerraformBlock drops the example's top-level terraform block: the
+// in-process provider of these tests is served as hashicorp/servicerequest,
+// while the example declares the registry source osm-tools/servicerequest.
+// internal/tfrun's TestExamples_planWithRequiredProviders plans the
+// examples with that block, through dev_overrides.
+func withoutTerraformBlock(t *testing.T, hcl string) string {
+	t.Helper()
+	start := strings.Index(hcl, "terraform {\n")
+	if start < 0 {
+		return hcl
+	}
+	end := strings.Index(hcl[start:], "\n}\n")
+	if end < 0 {
+		t.Fatalf("unterminated terraform block:\n%s", hcl)
+	}
+	return hcl[:start] + hcl[start+end+3:]
+}
+
 // fakeFromEnv serves a provider pointed at the fake through its
 // environment, the way the examples expect a user to pass the token.
 func fakeFromEnv(url string) map[string]func() (tfprotov6.ProviderServer, error) {
@@ -72,7 +90,7 @@ func TestExamples_dataSource(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: fakeFromEnv(url),
 		Steps: []resource.TestStep{{
-			Config: readExample(t, "provider/provider.tf") + readExample(t, "data-sources/servicerequest_case_status/data-source.tf"),
+			Config: withoutTerraformBlock(t, readExample(t, "provider/provider.tf")) + readExample(t, "data-sources/servicerequest_case_status/data-source.tf"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("upgrade_ticket", knownvalue.StringExact("CS20261130000001 is Completed")),
 			},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -173,4 +175,33 @@ func (statusSet) ValidateSet(_ context.Context, req validator.SetRequest, resp *
 				fmt.Sprintf("In %s, %s. List status numbers such as [3] (Completed) or [2, 3].", req.Path, err))
 		}
 	}
+}
+
+// timeoutDuration checks that timeouts.read is a duration, in the words of
+// its description; ValidateConfig checks that it is positive.
+type timeoutDuration struct{}
+
+func (timeoutDuration) Description(context.Context) string {
+	return "a positive duration such as \"45m\" or \"2h\" (units s, m, h)"
+}
+
+func (v timeoutDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v timeoutDuration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	if _, err := time.ParseDuration(value); err == nil {
+		return
+	}
+	hint := ""
+	if n := strings.TrimSpace(value); strings.Trim(n, "0123456789.") == "" {
+		if _, err := strconv.ParseFloat(n, 64); err == nil {
+			hint = fmt.Sprintf(" A number needs a unit: %q is %s seconds, %q %s minutes.", n+"s", n, n+"m", n)
+		}
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("Invalid %s value", req.Path),
+		fmt.Sprintf("The value of %s, %q, is not a duration. Expected %s.%s",
+			req.Path, osm.Sanitize(value, 64), v.Description(ctx), hint))
 }

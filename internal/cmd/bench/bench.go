@@ -43,6 +43,7 @@ type Options struct {
 	Provider    string
 	CacheDir    string
 	Out         string
+	SVG         string // also draw the plan-time chart into this file (chart.go)
 	Log         io.Writer
 }
 
@@ -170,6 +171,12 @@ func Run(ctx context.Context, o Options) (string, error) {
 		if b.rss, err = b.measureRSS(ctx, o.RSSTickets); err != nil {
 			return "", err
 		}
+	}
+	if o.SVG != "" {
+		if err := b.writeChart(o.SVG); err != nil {
+			return "", err
+		}
+		b.logf("wrote the chart to %s", o.SVG)
 	}
 	return b.report(), nil
 }

@@ -35,6 +35,7 @@ func main() {
 	flag.StringVar(&o.Provider, "provider", "", "provider binary (default: build one)")
 	flag.StringVar(&o.CacheDir, "cache", ".cache/bench", "where the peer provider is installed")
 	flag.StringVar(&o.Out, "out", "", "also write the markdown report to this file")
+	flag.StringVar(&o.SVG, "svg", "", "also draw plan time against N (at 20 ms latency, or the largest measured) as an SVG chart into this file")
 	flag.Parse()
 
 	var err error

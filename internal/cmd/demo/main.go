@@ -16,7 +16,7 @@ func main() {
 	var o demo.Options
 	flag.StringVar(&o.Provider, "provider", "", "provider binary (default: build one)")
 	flag.StringVar(&o.Terraform, "terraform", "", "terraform executable (default: terraform on PATH)")
-	flag.BoolVar(&o.NoColor, "no-color", false, "disable colour in terraform's output")
+	flag.BoolVar(&o.NoColor, "no-color", false, "no colour in terraform's output (automatic when the output is not a terminal, or NO_COLOR is set)")
 	flag.Parse()
 	o.Stdout, o.Stderr = os.Stdout, os.Stderr
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

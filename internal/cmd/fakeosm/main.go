@@ -3,6 +3,13 @@
 //
 //	go run ./internal/cmd/fakeosm -token demo -ticket CS-1=3 -ticket CS-2=1
 //
+// It prints the shell line that points the provider at it. With
+// -background it starts the fake as a separate process, prints that line
+// (plus FAKEOSM_PID) and exits, so that one shell can run it and the plans:
+//
+//	eval "$(go run ./internal/cmd/fakeosm -background -ticket CS-1=3)"
+//	kill "$FAKEOSM_PID"
+//
 // It also accepts AK/SK-signed requests (-access-key AK:SK) and serves an
 // IAM password login at <URL>/v3/auth/tokens (-user DOMAIN/USER:PASSWORD).
 package main
@@ -49,7 +56,16 @@ func main() {
 	var keys, users list
 	flag.Var(&keys, "access-key", "an access key pair to accept signatures from, as AK:SK (repeatable)")
 	flag.Var(&users, "user", "an IAM user for the password login, as DOMAIN/USER:PASSWORD (repeatable)")
+	background := flag.Bool("background", false, "start the fake as a separate process, print the shell exports "+
+		"(HW_OSM_ENDPOINT, HW_AUTH_TOKEN, FAKEOSM_PID) for eval, and exit")
 	flag.Parse()
+	if *background {
+		if err := runBackground(*addr, *token); err != nil {
+			fmt.Fprintln(os.Stderr, "fakeosm:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	f := fakeosm.New(*token)
 	for id, s := range ts {
@@ -78,8 +94,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fakeosm:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("fake Service Ticket API on %s (%d tickets, latency %s)\n", r.URL, len(ts), *latency)
-	fmt.Printf("export HW_OSM_ENDPOINT=%s HW_AUTH_TOKEN=<the -token value>\n", r.URL)
+	fmt.Printf("fake Service Ticket API on %s (%d tickets, latency %s); stop it with Ctrl-C\n", r.URL, len(ts), *latency)
+	fmt.Println(exports(r.URL, *token))
 	if len(users) > 0 {
 		fmt.Printf("password login: export HW_AUTH_URL=%s/v3 HW_DOMAIN_NAME=... HW_USER_NAME=... HW_USER_PASSWORD=...\n", r.URL)
 	}
