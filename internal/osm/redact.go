@@ -327,10 +327,10 @@ func (s *Secrets) RedactFields(fields map[string]any) map[string]any {
 }
 
 // Logger returns a Logger that passes every line to next with its message
-// and fields redacted; next nil discards.
+// and fields redacted; next nil discards (without redacting for nothing).
 func (s *Secrets) Logger(next Logger) Logger {
 	if next == nil {
-		next = nopLogger{}
+		return nopLogger{}
 	}
 	return &redactingLogger{secrets: s, next: next}
 }

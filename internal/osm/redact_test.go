@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -129,5 +132,41 @@ func TestSecrets_concurrentAddAndRedact(t *testing.T) {
 	wg.Wait()
 	if got := s.Redact("minted-token-07-0123456789"); got != Redacted {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// TestClient_redactsConfigSecretsToo: Config.Secrets adds secrets that the
+// Authenticator does not hold (a provider's other configured secrets),
+// and its later additions count.
+func TestClient_redactsConfigSecretsToo(t *testing.T) {
+	const other = "other-secret-0123456789abcdef"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(400)
+		_, _ = io.WriteString(w, "echo: "+other)
+	}))
+	defer srv.Close()
+	set := osm.NewSecrets()
+	auth, _ := osm.NewTokenAuth("token-0123456789abcdefghij")
+	c, err := osm.New(osm.Config{Endpoint: srv.URL, Auth: auth, Secrets: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.Add(other)
+	_, err = c.CaseStatus(context.Background(), "CS-1", osm.RequestOptions{})
+	if err == nil || !strings.Contains(err.Error(), "echo: (redacted)") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// BenchmarkSecrets_redactSnippet: the cost of redacting one quoted body
+// (200 bytes) with a real-sized IAM token (5000 bytes) and a password in
+// the set.
+func BenchmarkSecrets_redactSnippet(b *testing.B) {
+	token := strings.Repeat("MIIZRQYJKoZIhvcNAQcCoIIZNjCCGTICAQExDTALBglghkgBZQMEAgEwghdXBgkqhkiG9w0BBwGgghdI", 63)[:5000]
+	s := osm.NewSecrets(token, "a password of mine")
+	snippet := osm.Sanitize(`{"error_code":"OSM.0001","error_msg":"bad request"}`+strings.Repeat(" ", 200), 200)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = s.Redact(snippet)
 	}
 }
