@@ -33,7 +33,9 @@ const (
 )
 
 // Authenticator adds credentials to a request. Implementations must never
-// log or return a secret value in an error.
+// log or return a secret value in an error. One that holds or mints
+// secrets should also have a Secrets() *Secrets method, as the ones of this
+// package do: the Client then redacts them from everything it quotes.
 type Authenticator interface {
 	Authenticate(ctx context.Context, req *http.Request) error
 }
