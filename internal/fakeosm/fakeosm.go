@@ -246,7 +246,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.WriteHeader(code)
-		_, _ = w.Write([]byte(canned.Body))
+		_, _ = w.Write([]byte(expandEcho(canned.Body, r.Header)))
 	case !authorized:
 		writeJSON(w, http.StatusUnauthorized, errorBody("APIGW.0301", authn.msg))
 	case !exists:

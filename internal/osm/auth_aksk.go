@@ -69,6 +69,7 @@ type AKSKAuth struct {
 	securityToken string
 	domainID      string
 	now           func() time.Time
+	secrets       *Secrets
 }
 
 // NewAKSKAuth validates cfg and returns a signer. Errors never quote a key.
@@ -95,12 +96,17 @@ func NewAKSKAuth(cfg AKSKConfig) (*AKSKAuth, error) {
 		securityToken: cfg.SecurityToken,
 		domainID:      cfg.DomainID,
 		now:           cfg.Now,
+		secrets:       NewSecrets(cfg.SecretKey, cfg.SecurityToken),
 	}
 	if a.now == nil {
 		a.now = time.Now
 	}
 	return a, nil
 }
+
+// Secrets returns the set holding the secret key and the security token,
+// which the Client redacts.
+func (a *AKSKAuth) Secrets() *Secrets { return a.secrets }
 
 // Scheme names the authentication method in diagnostics.
 func (a *AKSKAuth) Scheme() string { return SchemeAKSK }

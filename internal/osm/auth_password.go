@@ -74,12 +74,17 @@ type PasswordConfig struct {
 	HTTPClient *http.Client
 	// Logger receives one line per login; nil discards.
 	Logger Logger
+	// Secrets receives the password and every token the login mints, and
+	// is redacted from the login's errors and log lines; nil means a set of
+	// its own. Either way Secrets() returns it and the Client redacts it.
+	Secrets *Secrets
 }
 
 // PasswordAuth authenticates with a token it obtains from IAM with a user
 // name and password. The token is fetched once, shared by every request
-// and every goroutine, and fetched again only after Invalidate. It is safe
-// for concurrent use: concurrent first requests wait for a single login.
+// and every goroutine, and fetched again only after Invalidate, at most
+// once per refusal episode (see Invalidate). It is safe for concurrent
+// use: concurrent first requests wait for a single login.
 type PasswordAuth struct {
 	url        *url.URL
 	user       string
@@ -92,6 +97,13 @@ type PasswordAuth struct {
 	token      string
 	refused    error // a login IAM refused (4xx): repeated without asking IAM again
 	inProgress *login
+	secrets    *Secrets // the password and every minted token (redact.go)
+
+	// The refusal episode (Invalidate): renewing while the token the
+	// service refused is being replaced; fresh while the cached token is
+	// that replacement and the service has not accepted it yet; stuck once
+	// the replacement was refused too.
+	renewing, fresh, stuck bool
 }
 
 // login is one login in progress; done is closed when it ends.
@@ -131,13 +143,19 @@ func NewPasswordAuth(cfg PasswordConfig) (*PasswordAuth, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	a := &PasswordAuth{
 		url: u, user: cfg.UserName, password: cfg.Password, domain: cfg.DomainName,
-		userAgent: cfg.UserAgent, http: &hc, log: cfg.Logger,
+		userAgent: cfg.UserAgent, http: &hc, secrets: cfg.Secrets,
 	}
-	if a.log == nil {
-		a.log = nopLogger{}
+	if a.secrets == nil {
+		a.secrets = NewSecrets()
 	}
+	a.secrets.Add(cfg.Password)
+	a.log = a.secrets.Logger(cfg.Logger)
 	return a, nil
 }
+
+// Secrets returns the set holding the password and every token minted so
+// far, which the Client redacts.
+func (a *PasswordAuth) Secrets() *Secrets { return a.secrets }
 
 // Scheme names the authentication method in diagnostics.
 func (a *PasswordAuth) Scheme() string { return SchemePassword }
@@ -177,10 +195,12 @@ func (a *PasswordAuth) Token(ctx context.Context) (string, error) {
 			a.inProgress = l
 			a.mu.Unlock()
 			l.token, l.err = a.login(ctx)
+			l.err = a.secrets.RedactError(l.err)
 			a.mu.Lock()
 			a.inProgress = nil
 			if l.err == nil {
 				a.token = l.token
+				a.fresh, a.renewing = a.renewing, false
 			} else if le := (*LoginError)(nil); errors.As(l.err, &le) && le.permanent() {
 				a.refused = l.err
 			}
@@ -208,18 +228,43 @@ func (a *PasswordAuth) Token(ctx context.Context) (string, error) {
 // one, so that the next Authenticate logs in again. It reports whether
 // sending req again can carry another token: false when req carried none
 // or the password was refused.
+//
+// The token is renewed at most once per refusal episode, which starts when
+// the service refuses a token and ends when it accepts one (Accepted):
+// when the token that replaced a refused one is refused in turn (a site and
+// auth_url that do not pair, a user without permission), logging in again
+// cannot help, so Invalidate keeps that token and reports false, and every
+// later request fails with the service's refusal without asking IAM.
 func (a *PasswordAuth) Invalidate(ctx context.Context, req *http.Request) bool {
 	used := req.Header.Get(HeaderAuthToken)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if used == "" || a.refused != nil {
+	if used == "" || a.refused != nil || a.stuck {
 		return false
 	}
-	if a.token == used {
-		a.token = ""
-		a.log.Log(ctx, LevelInfo, "IAM token rejected by the service; it will be fetched again", map[string]any{"auth_host": a.url.Host})
+	if a.token != used {
+		return true // another request renewed it already, or is doing so
 	}
+	if a.fresh {
+		a.stuck = true
+		a.log.Log(ctx, LevelWarn, "IAM token fetched after a refusal was refused too; not logging in again until the service accepts a token",
+			map[string]any{"auth_host": a.url.Host})
+		return false
+	}
+	a.token, a.renewing = "", true
+	a.log.Log(ctx, LevelInfo, "IAM token rejected by the service; it will be fetched again", map[string]any{"auth_host": a.url.Host})
 	return true
+}
+
+// Accepted records that the service accepted the token req was sent with,
+// which ends a refusal episode (see Invalidate).
+func (a *PasswordAuth) Accepted(req *http.Request) {
+	used := req.Header.Get(HeaderAuthToken)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if used != "" && used == a.token {
+		a.fresh, a.stuck = false, false
+	}
 }
 
 func isContextError(err error) bool {
@@ -293,7 +338,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		"auth_host":   a.url.Host,
 		"status":      resp.StatusCode,
 		"duration_ms": time.Since(start).Milliseconds(),
-		"request_id":  resp.Header.Get(HeaderRequestID),
+		"request_id":  Sanitize(resp.Header.Get(HeaderRequestID), 128),
 	})
 	le := &LoginError{Host: a.url.Host, HTTPStatus: resp.StatusCode, RequestID: Sanitize(resp.Header.Get(HeaderRequestID), 128)}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -312,6 +357,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		le.Reason = "the " + HeaderSubjectToken + " header " + err.Error()
 		return "", le
 	}
+	a.secrets.Add(token) // before any request carries it
 	return token, nil
 }
 
@@ -342,21 +388,13 @@ func (a *PasswordAuth) decodeLoginError(le *LoginError, raw []byte) {
 		le.Code = first(le.Code, rawString(body.ErrorCode))
 		le.Message = first(le.Message, rawString(body.ErrorMsg))
 	}
-	le.Code = a.redact(Sanitize(le.Code, 64))
-	le.Message = a.redact(Sanitize(le.Message, 500))
-	le.Title = a.redact(Sanitize(le.Title, 100))
+	// Token redacts the password and the tokens from all of these.
+	le.Code = Sanitize(le.Code, 64)
+	le.Message = Sanitize(le.Message, 500)
+	le.Title = Sanitize(le.Title, 100)
 	if le.Code == "" && le.Message == "" {
-		le.Snippet = a.redact(Sanitize(string(raw), snippetBytes))
+		le.Snippet = Sanitize(string(raw), snippetBytes)
 	}
-}
-
-// redact removes the password from text IAM sent back, in case an answer
-// ever echoes it.
-func (a *PasswordAuth) redact(s string) string {
-	if a.password == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, a.password, "(redacted)")
 }
 
 func first(values ...string) string {

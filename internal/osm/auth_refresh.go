@@ -24,6 +24,21 @@ type Refresher interface {
 	Invalidate(ctx context.Context, req *http.Request) bool
 }
 
+// acceptor is implemented by a Refresher that renews at most once per
+// refusal episode (PasswordAuth): the client tells it when the service
+// accepted the credentials a request carried, which ends an episode.
+type acceptor interface {
+	Accepted(req *http.Request)
+}
+
+// noteAccepted tells an acceptor that the credentials of ans were accepted:
+// any 2xx answer that does not reject them (a missing ticket included).
+func (c *Client) noteAccepted(ans *answer) {
+	if a, ok := c.auth.(acceptor); ok && ans.sent != nil && ans.status >= 200 && ans.status < 300 {
+		a.Accepted(ans.sent)
+	}
+}
+
 // Scheme names the authentication method in diagnostics.
 func (a *TokenAuth) Scheme() string { return SchemeToken }
 
@@ -37,8 +52,12 @@ type schemer interface{ Scheme() string }
 // row lock it for five minutes.
 func (c *Client) sendRenewing(ctx context.Context, req *http.Request) (*answer, error) {
 	ans, err := c.do(ctx, req)
-	if err != nil || !rejectsCredentials(ans) {
+	if err != nil {
 		return ans, err
+	}
+	if !rejectsCredentials(ans) {
+		c.noteAccepted(ans)
+		return ans, nil
 	}
 	r, ok := c.auth.(Refresher)
 	// do sends a fresh, authenticated clone of req per attempt: the
@@ -66,7 +85,7 @@ func (c *Client) sendRenewing(ctx context.Context, req *http.Request) (*answer, 
 		"method":     req.Method,
 		"path":       req.URL.EscapedPath(),
 		"status":     ans.status,
-		"request_id": ans.header.Get(HeaderRequestID),
+		"request_id": Sanitize(ans.header.Get(HeaderRequestID), 128),
 	})
 	again, err := c.do(ctx, req)
 	if err != nil {
@@ -76,6 +95,9 @@ func (c *Client) sendRenewing(ctx context.Context, req *http.Request) (*answer, 
 		return nil, err
 	}
 	again.attempts += ans.attempts
+	if !rejectsCredentials(again) {
+		c.noteAccepted(again)
+	}
 	return again, nil
 }
 

@@ -32,21 +32,29 @@ const (
 )
 
 // Authenticator adds credentials to a request. Implementations must never
-// log or return a secret value in an error.
+// log or return a secret value in an error. One that holds or mints
+// secrets should also have a Secrets() *Secrets method, as the ones of this
+// package do: the Client then redacts them from everything it quotes.
 type Authenticator interface {
 	Authenticate(ctx context.Context, req *http.Request) error
 }
 
 // TokenAuth authenticates with a fixed IAM token sent as X-Auth-Token.
-type TokenAuth struct{ token string }
+type TokenAuth struct {
+	token   string
+	secrets *Secrets
+}
 
 // NewTokenAuth validates token and returns an Authenticator for it.
 func NewTokenAuth(token string) (*TokenAuth, error) {
 	if err := ValidateHeaderValue(token, TokenMaxLength); err != nil {
 		return nil, fmt.Errorf("token %w", err)
 	}
-	return &TokenAuth{token: token}, nil
+	return &TokenAuth{token: token, secrets: NewSecrets(token)}, nil
 }
+
+// Secrets returns the set holding the token, which the Client redacts.
+func (a *TokenAuth) Secrets() *Secrets { return a.secrets }
 
 // Authenticate sets the X-Auth-Token header.
 func (a *TokenAuth) Authenticate(_ context.Context, req *http.Request) error {
@@ -94,6 +102,11 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives one line per attempt; nil discards.
 	Logger Logger
+	// Secrets are redacted (redact.go) from every error and log line of the
+	// client, together with the secrets of Auth when it has a
+	// Secrets() *Secrets method, as the Authenticators of this package do:
+	// nil is fine.
+	Secrets *Secrets
 
 	// Retries and timeouts (retry.go). The zero values mean: no retries,
 	// no per-attempt timeout; the Default* constants are the provider's.
@@ -130,6 +143,7 @@ type Client struct {
 	log       Logger
 	retry     retryPolicy
 	limits    *limitTransport // client-wide concurrency, rate, throttle and per-attempt timeout
+	secrets   *Secrets        // redacted from every error and log line (redact.go)
 }
 
 // New checks cfg and returns a Client.
@@ -169,9 +183,10 @@ func New(cfg Config) (*Client, error) {
 	if c.retry, err = newRetryPolicy(cfg); err != nil {
 		return nil, err
 	}
-	if c.log == nil {
-		c.log = nopLogger{}
-	}
+	// Every log line of the client goes through the redaction, so that a
+	// body a server echoed a secret into is never logged with it.
+	c.secrets = joinSecrets(cfg.Secrets, secretsOf(cfg.Auth))
+	c.log = c.secrets.Logger(c.log)
 	if c.http == nil {
 		if c.http, err = NewHTTPClient(TransportOptions{}); err != nil {
 			return nil, err
@@ -286,14 +301,16 @@ func (c *Client) CaseStatus(ctx context.Context, caseID string, opts RequestOpti
 	return c.finish(ctx, req, s, err)
 }
 
-// finishErr turns an error after the caller's ctx ended into KindCanceled and
-// records the authentication scheme on an authentication error.
+// finishErr turns an error after the caller's ctx ended into KindCanceled,
+// records the authentication scheme on an authentication error, and
+// redacts every secret from what the error quotes: every error of a call
+// leaves the client through here.
 func finishErr(c *Client, ctx context.Context, req *http.Request, err error) error {
 	if err != nil && ctx.Err() != nil && !IsKind(err, KindCanceled) {
 		err = &Error{Kind: KindCanceled, Host: req.URL.Host, Err: ctx.Err()}
 	}
 	_, err = c.withAuthScheme(0, err)
-	return err
+	return c.secrets.RedactError(err)
 }
 
 func (c *Client) finish(ctx context.Context, req *http.Request, s Status, err error) (Status, error) {

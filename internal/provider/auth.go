@@ -217,6 +217,7 @@ func (c *credentials) authenticator(ctx context.Context, httpClient *http.Client
 		auth, err := osm.NewPasswordAuth(osm.PasswordConfig{
 			AuthURL: c.authURL.value, UserName: c.userName.value, Password: c.password.value, DomainName: c.domainName.value,
 			UserAgent: userAgent, HTTPClient: httpClient, Logger: logger,
+			Secrets: secretsOf(logger), // every minted token joins the provider's redacted secrets
 		})
 		if err != nil {
 			diags.AddError("Invalid password login settings", err.Error())

@@ -9,27 +9,30 @@ import (
 )
 
 // tflogLogger routes the client's log lines into tflog. Every line goes
-// through the masks of the provider's secrets, so that no code path that
-// logs through the client can print one.
+// through the redaction of the provider's secrets (osm.Secrets: the
+// configured ones, and every token the password login mints into the same
+// set), so that no code path that logs through the client can print one,
+// nor a prefix of one that a quote cut.
 type tflogLogger struct {
-	secrets []string
+	secrets *osm.Secrets
 }
 
 func newLogger(secrets ...string) osm.Logger {
-	l := &tflogLogger{}
-	for _, s := range secrets {
-		if s != "" {
-			l.secrets = append(l.secrets, s)
-		}
+	return &tflogLogger{secrets: osm.NewSecrets(secrets...)}
+}
+
+// secretsOf returns the set of secrets a logger made by newLogger redacts,
+// so that the password login adds the tokens it mints to it; nil for
+// another logger.
+func secretsOf(l osm.Logger) *osm.Secrets {
+	if t, ok := l.(*tflogLogger); ok {
+		return t.secrets
 	}
-	return l
+	return nil
 }
 
 func (l *tflogLogger) Log(ctx context.Context, level osm.Level, msg string, fields map[string]any) {
-	if len(l.secrets) > 0 {
-		ctx = tflog.MaskMessageStrings(ctx, l.secrets...)
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
-	}
+	msg, fields = l.secrets.Redact(msg), l.secrets.RedactFields(fields)
 	switch level {
 	case osm.LevelWarn:
 		tflog.Warn(ctx, msg, fields)

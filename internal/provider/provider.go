@@ -108,6 +108,7 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		UserAgent:  userAgent,
 		HTTPClient: httpClient,
 		Logger:     logger,
+		Secrets:    secretsOf(logger), // every configured secret, redacted even if this method never sends it
 
 		MaxRetries:     s.integer("max_retries"),
 		RetryMinDelay:  minDelay,
