@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultAuthURL is IAM's global endpoint, version 3.
@@ -74,6 +76,16 @@ type PasswordConfig struct {
 	HTTPClient *http.Client
 	// Logger receives one line per login; nil discards.
 	Logger Logger
+	// MaxRetries, RetryMinDelay, RetryMaxDelay and RequestTimeout apply to
+	// the login as Config's do to the reads: an attempt that fails to
+	// connect, gets no complete answer within RequestTimeout, or is answered
+	// HTTP 429 or 5xx is retried (never another 4xx, such as a wrong
+	// password), after the same backoff, Retry-After included. Zero values:
+	// no retry and no per-attempt limit.
+	MaxRetries     int
+	RetryMinDelay  time.Duration
+	RetryMaxDelay  time.Duration
+	RequestTimeout time.Duration
 	// Secrets receives the password and every token the login mints, and
 	// is redacted from the login's errors and log lines; nil means a set of
 	// its own. Either way Secrets() returns it and the Client redacts it.
@@ -98,6 +110,7 @@ type PasswordAuth struct {
 	refused    error // a login IAM refused (4xx): repeated without asking IAM again
 	inProgress *login
 	secrets    *Secrets // the password and every minted token (redact.go)
+	retry      retryPolicy
 
 	// The refusal episode (Invalidate): renewing while the token the
 	// service refused is being replaced; fresh while the cached token is
@@ -136,6 +149,10 @@ func NewPasswordAuth(cfg PasswordConfig) (*PasswordAuth, error) {
 	if err := ValidateHeaderValue(cfg.UserAgent+"x", 1024); err != nil {
 		return nil, fmt.Errorf("user agent %w", err)
 	}
+	retry, err := newRetryPolicy(cfg.MaxRetries, cfg.RetryMinDelay, cfg.RetryMaxDelay, cfg.RequestTimeout)
+	if err != nil {
+		return nil, err
+	}
 	var hc http.Client // nil Transport: http.DefaultTransport
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
@@ -143,13 +160,24 @@ func NewPasswordAuth(cfg PasswordConfig) (*PasswordAuth, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	a := &PasswordAuth{
 		url: u, user: cfg.UserName, password: cfg.Password, domain: cfg.DomainName,
-		userAgent: cfg.UserAgent, http: &hc, secrets: cfg.Secrets,
+		userAgent: cfg.UserAgent, http: &hc, secrets: cfg.Secrets, retry: retry,
 	}
 	if a.secrets == nil {
 		a.secrets = NewSecrets()
 	}
 	a.secrets.Add(cfg.Password)
 	a.log = a.secrets.Logger(cfg.Logger)
+	// Each login attempt is bounded by the per-attempt timeout and read
+	// whole, like a read's (limiter.go); one login runs at a time.
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	lt, err := newLimitTransport(next, 1, 0, retry.timeout, retry.maxDelay, a.log)
+	if err != nil {
+		return nil, err
+	}
+	hc.Transport = lt
 	return a, nil
 }
 
@@ -321,7 +349,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		req.Header.Set("User-Agent", a.userAgent)
 	}
 	start := time.Now()
-	resp, err := a.http.Do(req)
+	resp, attempts, err := a.send(ctx, req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -330,7 +358,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		return "", &LoginError{Host: a.url.Host, Err: err}
+		return "", &LoginError{Host: a.url.Host, Err: err, Attempts: attempts}
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
@@ -340,7 +368,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		"duration_ms": time.Since(start).Milliseconds(),
 		"request_id":  Sanitize(resp.Header.Get(HeaderRequestID), 128),
 	})
-	le := &LoginError{Host: a.url.Host, HTTPStatus: resp.StatusCode, RequestID: Sanitize(resp.Header.Get(HeaderRequestID), 128)}
+	le := &LoginError{Host: a.url.Host, HTTPStatus: resp.StatusCode, RequestID: Sanitize(resp.Header.Get(HeaderRequestID), 128), Attempts: attempts}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		a.decodeLoginError(le, raw)
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
@@ -359,6 +387,67 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 	}
 	a.secrets.Add(token) // before any request carries it
 	return token, nil
+}
+
+// send posts the login with go-retryablehttp and the reads' retry rules:
+// connection failures, no complete answer within the per-attempt timeout,
+// HTTP 429 and 5xx are retried after the same backoff (Retry-After
+// included, the minimum delay as a floor); another 4xx, such as a wrong
+// password, never is. It returns the last answer or error and the number of
+// attempts.
+func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Response, int, error) {
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	attempts := 0
+	var delay time.Duration
+	rc := &retryablehttp.Client{
+		HTTPClient: a.http,
+		RetryMax:   a.retry.maxRetries,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			attempts++
+			if ctx.Err() != nil {
+				return false, nil //nolint:nilerr // the canceled context is the answer
+			}
+			reason := ""
+			var retryAfter time.Duration
+			hasRetryAfter := false
+			switch {
+			case err != nil:
+				if !retryableNetError(err) {
+					return false, nil
+				}
+				reason = Sanitize(err.Error(), 300)
+			case retryableStatus(resp.StatusCode, bufferedBytes(resp)):
+				reason = fmt.Sprintf("HTTP %d", resp.StatusCode)
+				if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+					retryAfter, hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), a.retry.now())
+				}
+			default:
+				return false, nil
+			}
+			if attempts > a.retry.maxRetries {
+				return false, nil
+			}
+			delay = a.retry.delay(attempts, retryAfter, hasRetryAfter)
+			a.log.Log(ctx, LevelWarn, "IAM password login failed, retrying", map[string]any{
+				"auth_host":    a.url.Host,
+				"attempt":      attempts,
+				"max_attempts": a.retry.maxRetries + 1,
+				"reason":       reason,
+				"delay_ms":     delay.Milliseconds(),
+			})
+			return true, nil
+		},
+		Backoff:      func(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return delay },
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err },
+	}
+	resp, err := rc.Do(rreq)
+	if resp != nil {
+		err = nil
+	}
+	return resp, attempts, err
 }
 
 // decodeLoginError reads IAM's error body, in either of the shapes IAM
@@ -418,6 +507,7 @@ type LoginError struct {
 	Reason     string // what was wrong with an answer that is not an IAM error
 	Snippet    string // the start of an answer that is not an IAM error
 	Err        error  // the network or context error, if any
+	Attempts   int    // how many login attempts were made
 }
 
 func (e *LoginError) Error() string {
@@ -446,6 +536,9 @@ func (e *LoginError) Error() string {
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
 	return b.String()
 }

@@ -180,7 +180,7 @@ func New(cfg Config) (*Client, error) {
 	if err := ValidateHeaderValue(c.userAgent+"x", 1024); err != nil {
 		return nil, fmt.Errorf("user agent %w", err)
 	}
-	if c.retry, err = newRetryPolicy(cfg); err != nil {
+	if c.retry, err = newRetryPolicy(cfg.MaxRetries, cfg.RetryMinDelay, cfg.RetryMaxDelay, cfg.RequestTimeout); err != nil {
 		return nil, err
 	}
 	// Every log line of the client goes through the redaction, so that a
@@ -200,6 +200,7 @@ func New(cfg Config) (*Client, error) {
 	if c.limits, err = newLimitTransport(&loggingTransport{next: next, log: c.log}, cfg.MaxConcurrency, cfg.MaxRequestsPerSecond, c.retry.timeout, c.retry.maxDelay, c.log); err != nil {
 		return nil, err
 	}
+	c.limits.auth = c.auth.Authenticate
 	slots := cap(c.limits.slots)
 	if t, ok := next.(*http.Transport); ok {
 		// Keep a connection per slot alive between requests, and never open

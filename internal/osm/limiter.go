@@ -40,7 +40,11 @@ const (
 // so that the slot is held until the answer is complete and the retry
 // policy can look at it, and gives the slot back.
 type limitTransport struct {
-	next    http.RoundTripper
+	next http.RoundTripper
+	// auth adds credentials to each attempt once it has its slot, so that
+	// a signature is fresh and a token is the latest one when the request
+	// leaves, however long it queued; nil adds none (the IAM login).
+	auth    func(context.Context, *http.Request) error
 	slots   chan struct{}
 	rate    *rate.Limiter // nil: unlimited
 	timeout time.Duration // per attempt; 0: none
@@ -100,7 +104,13 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		actx, cancel = context.WithTimeout(ctx, t.timeout)
 	}
 	defer cancel()
-	resp, err := t.next.RoundTrip(req.WithContext(actx))
+	sent := req.Clone(actx) // never change the caller's request
+	if t.auth != nil {
+		if err := t.auth(actx, sent); err != nil {
+			return nil, &authFailure{err: err}
+		}
+	}
+	resp, err := t.next.RoundTrip(sent)
 	if err != nil {
 		return nil, t.attemptError(ctx, actx, err)
 	}
@@ -110,12 +120,19 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("reading the body of the HTTP %d answer: %w", resp.StatusCode, t.attemptError(ctx, actx, err))
 	}
 	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
+	resp.Request = sent // the request as it went on the wire, credentials included
 	resp.ContentLength = int64(len(body))
 	if isThrottled(resp.StatusCode, body) {
 		t.throttled(ctx, resp.Header.Get("Retry-After"))
 	}
 	return resp, nil
 }
+
+// authFailure is an error of the Authenticator: it ends the call as it is,
+// without a retry (retryableNetError does not look inside it).
+type authFailure struct{ err error }
+
+func (e *authFailure) Error() string { return e.err.Error() }
 
 // attemptError names a per-attempt timeout that fired while the caller's
 // context is still alive.

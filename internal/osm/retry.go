@@ -40,12 +40,12 @@ type retryPolicy struct {
 	now   func() time.Time
 }
 
-func newRetryPolicy(cfg Config) (retryPolicy, error) {
+func newRetryPolicy(maxRetries int, minDelay, maxDelay, timeout time.Duration) (retryPolicy, error) {
 	p := retryPolicy{
-		maxRetries: cfg.MaxRetries,
-		minDelay:   cfg.RetryMinDelay,
-		maxDelay:   cfg.RetryMaxDelay,
-		timeout:    cfg.RequestTimeout,
+		maxRetries: maxRetries,
+		minDelay:   minDelay,
+		maxDelay:   maxDelay,
+		timeout:    timeout,
 		rand:       rand.Float64,
 		now:        time.Now,
 	}
@@ -76,10 +76,8 @@ type call struct {
 	attempts  int
 	failures  int           // retryable failures other than throttling so far
 	throttles int           // throttled answers so far
-	sent      *http.Request // the last attempt as it went on the wire, credentials included
 	reason    string        // why the last attempt is being retried
 	delay     time.Duration // the wait before the next attempt
-	authErr   error         // from the Authenticator: ends the call as it is
 }
 
 // do sends req with go-retryablehttp until it gets an answer that is not
@@ -88,21 +86,8 @@ type call struct {
 // fresh clone of req, authenticated anew (PrepareRetry), so that AK/SK
 // signatures are fresh and a renewed token is used.
 func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
-	cl := &call{}
-	prepare := func(n int) (*http.Request, error) {
-		r := req.Clone(withAttempt(ctx, n))
-		if err := c.auth.Authenticate(r.Context(), r); err != nil {
-			cl.authErr = err
-			return nil, err
-		}
-		cl.attempts, cl.sent = n, r
-		return r, nil
-	}
-	first, err := prepare(1)
-	if err != nil {
-		return nil, err
-	}
-	rreq, err := retryablehttp.FromRequest(first)
+	cl := &call{attempts: 1}
+	rreq, err := retryablehttp.FromRequest(req.Clone(withAttempt(ctx, 1)))
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
@@ -112,7 +97,7 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 		RetryWaitMin: c.retry.minDelay,
 		RetryWaitMax: c.retry.maxDelay,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			return c.checkRetry(ctx, cl, resp, err)
+			return c.checkRetry(ctx, cl, req, resp, err)
 		},
 		Backoff: func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
 			if c.retry.sleep != nil {
@@ -120,12 +105,13 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 			}
 			return cl.delay
 		},
+		// Each attempt is a fresh request that the transport authenticates
+		// anew once it has its slot (limiter.go): an AK/SK signature is
+		// made when the request leaves, and a renewed token is used.
 		PrepareRetry: func(r *http.Request) error {
-			next, err := prepare(cl.attempts + 1)
-			if err == nil {
-				*r = *next
-			}
-			return err
+			cl.attempts++
+			*r = *req.Clone(withAttempt(ctx, cl.attempts))
+			return nil
 		},
 		// The last answer is the result, whatever it is: decoding it says
 		// what the server answered after how many attempts.
@@ -137,9 +123,10 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 		},
 	}
 	resp, err := rc.Do(rreq)
+	var af *authFailure
 	switch {
-	case cl.authErr != nil:
-		return nil, cl.authErr
+	case errors.As(err, &af):
+		return nil, af.err
 	case err != nil && ctx.Err() != nil:
 		cause := ctx.Err()
 		if cl.reason != "" {
@@ -151,7 +138,7 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body) // buffered by the transport: no error
-	ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host, attempts: cl.attempts, sent: cl.sent}
+	ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host, attempts: cl.attempts, sent: resp.Request}
 	if len(body) > MaxBodyBytes {
 		ans.tooLarge, ans.body = true, body[:MaxBodyBytes]
 	}
@@ -164,7 +151,7 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 // and any error answer carrying the gateway's throttling code APIGW.0308.
 // Never other 4xx, 501, TLS verification failures or a 2xx carrying an
 // error_code. When it retries, it logs why and how long it waits.
-func (c *Client) checkRetry(ctx context.Context, cl *call, resp *http.Response, err error) (bool, error) {
+func (c *Client) checkRetry(ctx context.Context, cl *call, req *http.Request, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		// The caller gave up: the error that ends the call is the
 		// transport's or the canceled context's, which do() reports.
@@ -175,10 +162,11 @@ func (c *Client) checkRetry(ctx context.Context, cl *call, resp *http.Response, 
 	n := 0 // the retries of this kind so far, this one included
 	switch {
 	case err != nil:
-		if !retryableNetError(err) {
+		var af *authFailure
+		if errors.As(err, &af) || !retryableNetError(err) {
 			return false, nil
 		}
-		cl.reason = c.transportError(cl.sent, err, cl.attempts).Error()
+		cl.reason = c.transportError(req, err, cl.attempts).Error()
 		cl.failures++
 		n = cl.failures
 	default:
@@ -186,7 +174,7 @@ func (c *Client) checkRetry(ctx context.Context, cl *call, resp *http.Response, 
 		if !retryableStatus(resp.StatusCode, body) {
 			return false, nil
 		}
-		ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: cl.sent.URL.Host}
+		ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host}
 		cl.reason = checkAnswer(ans).Error()
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 			retryAfter, hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.retry.now())
@@ -205,10 +193,10 @@ func (c *Client) checkRetry(ctx context.Context, cl *call, resp *http.Response, 
 	if cl.failures > c.retry.maxRetries {
 		return false, nil // the last answer or error is the result
 	}
-	cl.delay = c.retryDelay(n, retryAfter, hasRetryAfter)
+	cl.delay = c.retry.delay(n, retryAfter, hasRetryAfter)
 	c.log.Log(ctx, LevelWarn, "OSM API request failed, retrying", map[string]any{
-		"method":       cl.sent.Method,
-		"path":         cl.sent.URL.EscapedPath(),
+		"method":       req.Method,
+		"path":         req.URL.EscapedPath(),
 		"attempt":      cl.attempts,
 		"max_attempts": c.retry.maxRetries + 1,
 		"reason":       cl.reason,
@@ -242,12 +230,11 @@ func retryableStatus(status int, body []byte) bool {
 	return isThrottled(status, body)
 }
 
-// retryDelay is how long to wait before attempt n+1: the answer's
+// delay is how long to wait before attempt n+1: the answer's
 // Retry-After when it has one, else a random time (full jitter) between
 // the minimum delay and min(maximum delay, minimum delay × 2^n). The
 // minimum delay is a floor and the maximum a cap for both.
-func (c *Client) retryDelay(n int, retryAfter time.Duration, hasRetryAfter bool) time.Duration {
-	p := c.retry
+func (p retryPolicy) delay(n int, retryAfter time.Duration, hasRetryAfter bool) time.Duration {
 	if hasRetryAfter {
 		return max(p.minDelay, min(retryAfter, p.maxDelay))
 	}

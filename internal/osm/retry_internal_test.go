@@ -39,14 +39,14 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestRetryDelay_neverExceedsTheMaximum(t *testing.T) {
 	for _, r := range []float64{0, 0.3, 0.999999, 1, 2, -1} {
-		c := &Client{retry: retryPolicy{minDelay: time.Second, maxDelay: 30 * time.Second, rand: func() float64 { return r }}}
+		p := (retryPolicy{minDelay: time.Second, maxDelay: 30 * time.Second, rand: func() float64 { return r }})
 		for n := 1; n < 100; n++ {
-			d := c.retryDelay(n, 0, false)
+			d := p.delay(n, 0, false)
 			if d < time.Second || d > 30*time.Second {
 				t.Fatalf("rand %v retry %d: delay %v outside [1s, 30s]", r, n, d)
 			}
 		}
-		if d := c.retryDelay(1, time.Hour, true); d != 30*time.Second {
+		if d := p.delay(1, time.Hour, true); d != 30*time.Second {
 			t.Fatalf("Retry-After not capped: %v", d)
 		}
 	}
@@ -55,9 +55,9 @@ func TestRetryDelay_neverExceedsTheMaximum(t *testing.T) {
 // TestRetryDelay_minimumIsAFloorUnderRetryAfter: Retry-After: 0, or a date
 // in the past, still waits the minimum delay.
 func TestRetryDelay_minimumIsAFloorUnderRetryAfter(t *testing.T) {
-	c := &Client{retry: retryPolicy{minDelay: time.Second, maxDelay: 30 * time.Second, rand: func() float64 { return 0 }}}
+	p := (retryPolicy{minDelay: time.Second, maxDelay: 30 * time.Second, rand: func() float64 { return 0 }})
 	for _, ra := range []time.Duration{0, time.Millisecond, 999 * time.Millisecond} {
-		if d := c.retryDelay(1, ra, true); d != time.Second {
+		if d := p.delay(1, ra, true); d != time.Second {
 			t.Fatalf("Retry-After %v: delay %v, want the 1s floor", ra, d)
 		}
 	}

@@ -158,8 +158,16 @@ func FormatDuration(d time.Duration) string {
 
 // TransientDuringWait reports whether a failed poll leaves the wait going:
 // a server error, throttling or a connection failure, which the client has
-// already retried by its own rules and which may clear before the timeout.
+// already retried by its own rules and which may clear before the timeout;
+// likewise a token renewal that IAM did not answer or answered with 429 or
+// 5xx.
 func TransientDuringWait(err error) bool {
+	// A token renewal that IAM failed to answer (no answer, 429, 5xx) may
+	// succeed at the next poll; a refused password will not.
+	var le *LoginError
+	if errors.As(err, &le) {
+		return !le.permanent() && !isContextError(le.Err)
+	}
 	var e *Error
 	if !errors.As(err, &e) {
 		return false

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -194,7 +195,7 @@ func names(rs []resolved) string {
 // password login it logs in now, so that a refused login is one provider
 // error rather than one per data source, and the token is shared by every
 // data source of this provider.
-func (c *credentials) authenticator(ctx context.Context, httpClient *http.Client, userAgent string, logger osm.Logger, diags *diag.Diagnostics) osm.Authenticator {
+func (c *credentials) authenticator(ctx context.Context, httpClient *http.Client, userAgent string, logger osm.Logger, retry retrySettings, diags *diag.Diagnostics) osm.Authenticator {
 	switch c.method {
 	case osm.SchemeToken:
 		auth, err := osm.NewTokenAuth(c.token.value)
@@ -217,20 +218,47 @@ func (c *credentials) authenticator(ctx context.Context, httpClient *http.Client
 		auth, err := osm.NewPasswordAuth(osm.PasswordConfig{
 			AuthURL: c.authURL.value, UserName: c.userName.value, Password: c.password.value, DomainName: c.domainName.value,
 			UserAgent: userAgent, HTTPClient: httpClient, Logger: logger,
+			MaxRetries: retry.maxRetries, RetryMinDelay: retry.minDelay, RetryMaxDelay: retry.maxDelay, RequestTimeout: retry.timeout,
 			Secrets: secretsOf(logger), // every minted token joins the provider's redacted secrets
 		})
 		if err != nil {
 			diags.AddError("Invalid password login settings", err.Error())
 			return nil
 		}
-		if _, err := auth.Token(ctx); err != nil {
+		// Each attempt is bounded by request_timeout; the whole login,
+		// retries included, by a ceiling, so that a silent IAM host cannot
+		// hang the plan.
+		lctx, cancel := context.WithTimeout(ctx, retry.loginCeiling())
+		defer cancel()
+		if _, err := auth.Token(lctx); err != nil {
 			summary, detail := describeLoginError(err)
+			if lctx.Err() != nil && ctx.Err() == nil {
+				detail += fmt.Sprintf("\n\nThe login, retries included, did not finish within %s (max_retries + 1 attempts of request_timeout, "+
+					"plus the waits between them, at most %s).", osm.FormatDuration(retry.loginCeiling()), osm.FormatDuration(maxLoginTime))
+			}
 			diags.AddError(summary, detail)
 			return nil
 		}
 		return auth
 	}
 	return nil
+}
+
+// retrySettings are the resolved retry and timeout settings, shared by the
+// reads and the IAM login.
+type retrySettings struct {
+	maxRetries                  int
+	minDelay, maxDelay, timeout time.Duration
+}
+
+// maxLoginTime bounds the login made while the provider is configured.
+const maxLoginTime = 5 * time.Minute
+
+// loginCeiling is how long the login at configuration may take in all:
+// every attempt's request_timeout and the longest wait before each retry,
+// at most maxLoginTime.
+func (r retrySettings) loginCeiling() time.Duration {
+	return min(maxLoginTime, time.Duration(r.maxRetries+1)*(r.timeout+r.maxDelay))
 }
 
 // describeLoginError explains a failed IAM password login.

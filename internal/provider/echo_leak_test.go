@@ -98,7 +98,7 @@ func TestTerraform_echoedSecretsAreRedacted(t *testing.T) {
 		secrets: func() []string { return []string{sk, sts} },
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
-			w, r := newWorkspace(t, bin, "provider \"servicerequest\" {\n  "+tc.block+"\n  retry_min_delay = \"1ms\"\n  retry_max_delay = \"5ms\"\n}\n"+tc.reads)
+			w, r := newWorkspace(t, bin, "provider \"servicerequest\" {\n  "+tc.block+"\n  retry_min_delay = \"100ms\"\n  retry_max_delay = \"200ms\"\n}\n"+tc.reads)
 			err := r.Run(ctx, "plan", "-input=false", "-no-color")
 			out := w.out.String()
 			if err == nil || !strings.Contains(out, "Offending header") || !strings.Contains(out, "(redacted)") {

@@ -95,7 +95,8 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	}
 	userAgent := fmt.Sprintf("terraform-provider-servicerequest/%s terraform/%s", p.version, req.TerraformVersion)
 	logger := newLogger(creds.secrets()...)
-	auth := creds.authenticator(ctx, httpClient, userAgent, logger, diags)
+	retry := retrySettings{maxRetries: s.integer("max_retries"), minDelay: minDelay, maxDelay: maxDelay, timeout: s.duration("request_timeout")}
+	auth := creds.authenticator(ctx, httpClient, userAgent, logger, retry, diags)
 	if auth == nil {
 		return
 	}
@@ -110,10 +111,10 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		Logger:     logger,
 		Secrets:    secretsOf(logger), // every configured secret, redacted even if this method never sends it
 
-		MaxRetries:     s.integer("max_retries"),
-		RetryMinDelay:  minDelay,
-		RetryMaxDelay:  maxDelay,
-		RequestTimeout: s.duration("request_timeout"),
+		MaxRetries:     retry.maxRetries,
+		RetryMinDelay:  retry.minDelay,
+		RetryMaxDelay:  retry.maxDelay,
+		RequestTimeout: retry.timeout,
 
 		MaxConcurrency:       s.integer("max_concurrency"),
 		MaxRequestsPerSecond: s.float("max_requests_per_second"),
