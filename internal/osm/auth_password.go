@@ -351,10 +351,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 	start := time.Now()
 	resp, attempts, err := a.send(ctx, req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // it repeats the method and URL; the host is reported separately
-		}
+		err = unwrapURLError(err)
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
@@ -400,54 +397,23 @@ func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Respo
 	if err != nil {
 		return nil, 0, err
 	}
-	attempts := 0
-	var delay time.Duration
+	cl := &call{attempts: 1}
 	rc := &retryablehttp.Client{
 		HTTPClient: a.http,
-		RetryMax:   a.retry.maxRetries,
+		RetryMax:   a.retry.maxRetries + a.retry.throttleRetries(),
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			attempts++
-			if ctx.Err() != nil {
-				return false, nil //nolint:nilerr // the canceled context is the answer
-			}
-			reason := ""
-			var retryAfter time.Duration
-			hasRetryAfter := false
-			switch {
-			case err != nil:
-				if !retryableNetError(err) {
-					return false, nil
-				}
-				reason = Sanitize(err.Error(), 300)
-			case retryableStatus(resp.StatusCode, bufferedBytes(resp)):
-				reason = fmt.Sprintf("HTTP %d", resp.StatusCode)
-				if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-					retryAfter, hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), a.retry.now())
-				}
-			default:
-				return false, nil
-			}
-			if attempts > a.retry.maxRetries {
-				return false, nil
-			}
-			delay = a.retry.delay(attempts, retryAfter, hasRetryAfter)
-			a.log.Log(ctx, LevelWarn, "IAM password login failed, retrying", map[string]any{
-				"auth_host":    a.url.Host,
-				"attempt":      attempts,
-				"max_attempts": a.retry.maxRetries + 1,
-				"reason":       reason,
-				"delay_ms":     delay.Milliseconds(),
-			})
-			return true, nil
+			return a.retry.check(ctx, cl, a.log, "IAM password login failed, retrying",
+				map[string]any{"auth_host": a.url.Host}, a.url.Host, resp, err)
 		},
-		Backoff:      func(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return delay },
+		Backoff:      a.retry.backoff(cl),
+		PrepareRetry: func(*http.Request) error { cl.attempts++; return nil },
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err },
 	}
 	resp, err := rc.Do(rreq)
 	if resp != nil {
 		err = nil
 	}
-	return resp, attempts, err
+	return resp, cl.attempts, err
 }
 
 // decodeLoginError reads IAM's error body, in either of the shapes IAM

@@ -353,13 +353,18 @@ type answer struct {
 
 // transportError describes a failure to get an answer.
 func (c *Client) transportError(req *http.Request, err error, attempts int) *Error {
+	return &Error{Kind: KindTransport, Host: req.URL.Host, Err: unwrapURLError(err), Attempts: attempts}
+}
+
+// unwrapURLError drops the url.Error around a transport error: it repeats
+// the method and the URL, while the host is reported separately and the
+// cause is what a person needs.
+func unwrapURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		// url.Error repeats the method and the URL; the host is reported
-		// separately and the cause is what a person needs.
-		err = ue.Err
+		return ue.Err
 	}
-	return &Error{Kind: KindTransport, Host: req.URL.Host, Err: err, Attempts: attempts}
+	return err
 }
 
 // statusBody is the union of the documented success and error bodies.

@@ -92,19 +92,13 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
 	rc := &retryablehttp.Client{
-		HTTPClient:   c.http,
-		RetryMax:     c.retry.maxRetries + c.throttleRetries(),
-		RetryWaitMin: c.retry.minDelay,
-		RetryWaitMax: c.retry.maxDelay,
+		HTTPClient: c.http,
+		RetryMax:   c.retry.maxRetries + c.retry.throttleRetries(),
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			return c.checkRetry(ctx, cl, req, resp, err)
+			return c.retry.check(ctx, cl, c.log, "OSM API request failed, retrying",
+				map[string]any{"method": req.Method, "path": req.URL.EscapedPath()}, req.URL.Host, resp, err)
 		},
-		Backoff: func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-			if c.retry.sleep != nil {
-				return 0 // the test knob waited already
-			}
-			return cl.delay
-		},
+		Backoff: c.retry.backoff(cl),
 		// Each attempt is a fresh request that the transport authenticates
 		// anew once it has its slot (limiter.go): an AK/SK signature is
 		// made when the request leaves, and a renewed token is used.
@@ -145,16 +139,19 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*answer, error) {
 	return ans, nil
 }
 
-// checkRetry is the CheckRetry of go-retryablehttp: it retries connection
-// failures (refused, reset, closed before an answer, cut mid-body, no
-// answer within the per-attempt timeout) and HTTP 429, 500, 502, 503, 504,
-// and any error answer carrying the gateway's throttling code APIGW.0308.
-// Never other 4xx, 501, TLS verification failures or a 2xx carrying an
-// error_code. When it retries, it logs why and how long it waits.
-func (c *Client) checkRetry(ctx context.Context, cl *call, req *http.Request, resp *http.Response, err error) (bool, error) {
+// check is the CheckRetry of go-retryablehttp, for the reads and the IAM
+// login alike: it retries connection failures (refused, reset, closed
+// before an answer, cut mid-body, no answer within the per-attempt
+// timeout) and HTTP 429, 500, 502, 503, 504, and any error answer carrying
+// the gateway's throttling code APIGW.0308; never other 4xx, 501, TLS
+// verification failures or a 2xx carrying an error_code. A throttled
+// answer uses the throttle budget, anything else max_retries. When it
+// retries, it logs msg with fields, why and how long it waits, into cl.delay.
+func (p retryPolicy) check(ctx context.Context, cl *call, log Logger, msg string, fields map[string]any, host string,
+	resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		// The caller gave up: the error that ends the call is the
-		// transport's or the canceled context's, which do() reports.
+		// transport's or the canceled context's, which the caller reports.
 		return false, nil //nolint:nilerr // not retrying is the whole answer
 	}
 	var retryAfter time.Duration
@@ -166,7 +163,7 @@ func (c *Client) checkRetry(ctx context.Context, cl *call, req *http.Request, re
 		if errors.As(err, &af) || !retryableNetError(err) {
 			return false, nil
 		}
-		cl.reason = c.transportError(req, err, cl.attempts).Error()
+		cl.reason = (&Error{Kind: KindTransport, Host: host, Err: unwrapURLError(err)}).Error()
 		cl.failures++
 		n = cl.failures
 	default:
@@ -174,14 +171,13 @@ func (c *Client) checkRetry(ctx context.Context, cl *call, req *http.Request, re
 		if !retryableStatus(resp.StatusCode, body) {
 			return false, nil
 		}
-		ans := &answer{status: resp.StatusCode, header: resp.Header, body: body, host: req.URL.Host}
-		cl.reason = checkAnswer(ans).Error()
+		cl.reason = checkAnswer(&answer{status: resp.StatusCode, header: resp.Header, body: body, host: host}).Error()
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-			retryAfter, hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.retry.now())
+			retryAfter, hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), p.now())
 		}
 		if isThrottled(resp.StatusCode, body) {
 			cl.throttles++
-			if cl.throttles > c.throttleRetries() {
+			if cl.throttles > p.throttleRetries() {
 				return false, nil // the last answer is the result
 			}
 			n = cl.throttles
@@ -190,30 +186,42 @@ func (c *Client) checkRetry(ctx context.Context, cl *call, req *http.Request, re
 			n = cl.failures
 		}
 	}
-	if cl.failures > c.retry.maxRetries {
+	if cl.failures > p.maxRetries {
 		return false, nil // the last answer or error is the result
 	}
-	cl.delay = c.retry.delay(n, retryAfter, hasRetryAfter)
-	c.log.Log(ctx, LevelWarn, "OSM API request failed, retrying", map[string]any{
-		"method":       req.Method,
-		"path":         req.URL.EscapedPath(),
+	cl.delay = p.delay(n, retryAfter, hasRetryAfter)
+	line := map[string]any{
 		"attempt":      cl.attempts,
-		"max_attempts": c.retry.maxRetries + 1,
+		"max_attempts": p.maxRetries + 1,
 		"reason":       cl.reason,
 		"delay_ms":     cl.delay.Milliseconds(),
 		"retry_after":  hasRetryAfter,
-	})
-	if c.retry.sleep != nil {
-		if err := c.retry.sleep(ctx, cl.delay); err != nil {
+	}
+	for k, v := range fields {
+		line[k] = v
+	}
+	log.Log(ctx, LevelWarn, msg, line)
+	if p.sleep != nil {
+		if err := p.sleep(ctx, cl.delay); err != nil {
 			return false, err
 		}
 	}
 	return true, nil
 }
 
+// backoff is the Backoff of go-retryablehttp: the delay check chose.
+func (p retryPolicy) backoff(cl *call) retryablehttp.Backoff {
+	return func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+		if p.sleep != nil {
+			return 0 // the test knob waited already
+		}
+		return cl.delay
+	}
+}
+
 // throttleRetries is MaxThrottleRetries, or 0 when retries are disabled.
-func (c *Client) throttleRetries() int {
-	if c.retry.maxRetries == 0 {
+func (p retryPolicy) throttleRetries() int {
+	if p.maxRetries == 0 {
 		return 0
 	}
 	return MaxThrottleRetries
