@@ -265,7 +265,10 @@ func checkSetting(diags *diag.Diagnostics, attr, source string, check func() err
 func (p *servicerequestProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *servicerequestProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewCaseStatusDataSource, NewCaseStatusesDataSource}
+	return []func() datasource.DataSource{
+		NewCaseStatusDataSource, NewCaseStatusesDataSource,
+		NewCaseDataSource, NewCasesDataSource, NewCaseCountsDataSource,
+	}
 }
 
 func (p *servicerequestProvider) Functions(context.Context) []func() function.Function {
