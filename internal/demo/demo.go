@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
@@ -21,6 +22,14 @@ var Tickets = map[string]int{
 	"CS-DEMO-1001": 3,  // Completed: the cut-over gate holds
 	"CS-DEMO-1002": 1,  // Processing
 	"CS-DEMO-1003": 17, // Pending feedback: the check block warns
+}
+
+// DetailedTicket is the demo ticket read in full: its severity shows in a
+// gate message.
+var DetailedTicket = fakeosm.Ticket{
+	ID: "CS-DEMO-1002", Status: Tickets["CS-DEMO-1002"], Description: "Upgrade RDS to 8.0",
+	SeverityName: "Severity 2", TypeName: "Technical issue", BusinessTypeName: "RDS",
+	Created: time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC), // 10:00 GMT+8
 }
 
 // Options controls a demo run.
@@ -60,6 +69,7 @@ func Run(ctx context.Context, o Options) error {
 	for id, s := range Tickets {
 		f.SetStatus(id, s)
 	}
+	f.SetTicket(DetailedTicket)
 	srv, err := fakeosm.Listen(f, "127.0.0.1:0")
 	if err != nil {
 		return err

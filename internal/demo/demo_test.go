@@ -32,6 +32,11 @@ func TestRun(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
 	}
+	// Terraform wraps long messages: compare with the white space collapsed.
+	gate := "Database upgrade ticket CS-DEMO-1002 (Severity 2, opened 2026-11-30T10:00:00+08:00) is still Processing."
+	if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), gate) {
+		t.Errorf("demo output lacks the detail read's gate message %q:\n%s", gate, out.String())
+	}
 	if strings.Contains(out.String(), "Error:") {
 		t.Errorf("demo output has an error:\n%s", out.String())
 	}

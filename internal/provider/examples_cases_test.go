@@ -16,11 +16,11 @@ import (
 // (TestExamples_allExercised checks that every example is listed).
 func init() {
 	for rel, test := range map[string]string{
-		"data-sources/servicerequest_case/data-source.tf":       "TestExampleCase_dataSource",
-		"data-sources/servicerequest_case/postcondition.tf":     "TestExampleCase_auditPostcondition",
-		"data-sources/servicerequest_cases/data-source.tf":      "TestExampleCases_dataSource",
-		"data-sources/servicerequest_cases/precondition.tf":     "TestExampleCases_severityPrecondition",
-		"data-sources/servicerequest_cases/check.tf":            "TestExampleCases_pendingFeedbackCheck",
+		"data-sources/servicerequest_case/data-source.tf":        "TestExampleCase_dataSource",
+		"data-sources/servicerequest_case/postcondition.tf":      "TestExampleCase_auditPostcondition",
+		"data-sources/servicerequest_cases/data-source.tf":       "TestExampleCases_dataSource",
+		"data-sources/servicerequest_cases/precondition.tf":      "TestExampleCases_severityPrecondition",
+		"data-sources/servicerequest_cases/check.tf":             "TestExampleCases_pendingFeedbackCheck",
 		"data-sources/servicerequest_case_counts/data-source.tf": "TestExampleCaseCounts",
 		"data-sources/servicerequest_case_counts/check.tf":       "TestExampleCaseCounts",
 		"guides/reading/times.tf":                                "TestExampleReading_times",
