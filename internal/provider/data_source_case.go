@@ -59,12 +59,6 @@ func statusSchema() map[string]schema.Attribute {
 	}
 }
 
-var statusAttrTypes = map[string]attr.Type{"status": types.Int64Type, "status_name": types.StringType, "closed": types.BoolType}
-
-func (f statusFields) attrs(into map[string]attr.Value) {
-	into["status"], into["status_name"], into["closed"] = f.Status, f.StatusName, f.Closed
-}
-
 // timeSchema adds a time attribute and its *_raw companion to attrs.
 func timeSchema(attrs map[string]schema.Attribute, name, what string) {
 	attrs[name] = schema.StringAttribute{

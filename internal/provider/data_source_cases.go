@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -13,13 +14,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
@@ -56,22 +56,6 @@ type casesModel struct {
 	Truncated     types.Bool   `tfsdk:"truncated"`
 	Counts        types.Map    `tfsdk:"counts"`
 }
-
-var (
-	labelType    = types.ObjectType{AttrTypes: map[string]attr.Type{"id": types.Int64Type, "name": types.StringType, "color": types.StringType}}
-	caseListType = types.ObjectType{AttrTypes: func() map[string]attr.Type {
-		m := map[string]attr.Type{"labels": types.ListType{ElemType: labelType}}
-		for k, v := range statusAttrTypes {
-			m[k] = v
-		}
-		for _, k := range []string{"id", "description", "type_name", "business_type_name", "product_category", "service_type",
-			"root_cause", "resolution", "customer_id", "sub_user_id", "sub_user_name", "region_name",
-			"created_at", "created_at_raw", "confirmed_at", "confirmed_at_raw"} {
-			m[k] = types.StringType
-		}
-		return m
-	}()}
-)
 
 func (d *casesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_cases"
@@ -261,53 +245,78 @@ func (d *casesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
+	// A search returns up to 10,000 tickets of 22 attributes: the state is
+	// built as tftypes values directly, as servicerequest_case_statuses
+	// does, instead of through attr.Values converted afterwards.
+	var cfg map[string]tftypes.Value
+	if err := req.Config.Raw.As(&cfg); err != nil {
+		resp.Diagnostics.AddError("Cannot read the configuration",
+			"Decoding the configuration failed: "+err.Error()+". Please report this issue to the provider developers.")
+		return
+	}
+	stateType, _ := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	listType, _ := stateType.AttributeTypes["cases"].(tftypes.List)
+	caseType, _ := listType.ElementType.(tftypes.Object)
+	labelsType, _ := caseType.AttributeTypes["labels"].(tftypes.List)
+	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+	tm := func(t osm.Timestamp) (tftypes.Value, tftypes.Value) {
+		switch {
+		case t.OK:
+			return str(t.RFC3339()), tftypes.NewValue(tftypes.String, nil)
+		case t.Raw != "":
+			return tftypes.NewValue(tftypes.String, nil), str(t.Raw)
+		}
+		return tftypes.NewValue(tftypes.String, nil), tftypes.NewValue(tftypes.String, nil)
+	}
+
 	raw := rawTimes{zone: res.Zone, zerr: res.ZoneErr}
-	var diags diag.Diagnostics
 	counts := map[string]int64{osm.UnknownStatusName: 0}
 	for _, s := range osm.KnownStatuses() {
 		counts[s.Name()] = 0
 	}
-	items := make([]attr.Value, 0, len(res.Cases))
+	items := make([]tftypes.Value, 0, len(res.Cases))
 	for i, c := range res.Cases {
 		counts[c.Status.Name()]++
-		vals := map[string]attr.Value{}
-		newStatusFields(c.Status).attrs(vals)
-		for k, v := range map[string]string{
-			"id": c.CaseID, "description": c.Description, "type_name": c.TypeName, "business_type_name": c.BusinessTypeName,
-			"product_category": c.ProductCategory, "service_type": c.ServiceType, "root_cause": c.RootCause,
-			"resolution": c.Resolution, "customer_id": c.CustomerID, "sub_user_id": c.SubUserID,
-			"sub_user_name": c.SubUserName, "region_name": c.RegionName,
-		} {
-			vals[k] = types.StringValue(v)
+		vals := map[string]tftypes.Value{
+			"status":      tftypes.NewValue(tftypes.Number, int64(c.Status)),
+			"status_name": str(c.Status.Name()),
+			"closed":      tftypes.NewValue(tftypes.Bool, c.Status.Closed()),
+			"id":          str(c.CaseID), "description": str(c.Description), "type_name": str(c.TypeName),
+			"business_type_name": str(c.BusinessTypeName), "product_category": str(c.ProductCategory),
+			"service_type": str(c.ServiceType), "root_cause": str(c.RootCause), "resolution": str(c.Resolution),
+			"customer_id": str(c.CustomerID), "sub_user_id": str(c.SubUserID), "sub_user_name": str(c.SubUserName),
+			"region_name": str(c.RegionName),
 		}
-		vals["created_at"], vals["created_at_raw"] = timeValues(c.CreatedAt)
-		vals["confirmed_at"], vals["confirmed_at_raw"] = timeValues(c.ConfirmedAt)
+		vals["created_at"], vals["created_at_raw"] = tm(c.CreatedAt)
+		vals["confirmed_at"], vals["confirmed_at_raw"] = tm(c.ConfirmedAt)
 		raw.note(fmt.Sprintf("cases[%d].created_at of %s", i, c.CaseID), c.CreatedAt, true)
 		raw.note(fmt.Sprintf("cases[%d].confirmed_at of %s", i, c.CaseID), c.ConfirmedAt, true)
-		lbs := make([]attr.Value, 0, len(c.Labels))
+		lbs := make([]tftypes.Value, 0, len(c.Labels))
 		for _, l := range c.Labels {
-			lbs = append(lbs, caseObject(labelType, map[string]attr.Value{
-				"id": types.Int64Value(l.ID), "name": types.StringValue(l.Name), "color": types.StringValue(l.Color),
-			}, &diags))
+			lbs = append(lbs, tftypes.NewValue(labelsType.ElementType, map[string]tftypes.Value{
+				"id": tftypes.NewValue(tftypes.Number, l.ID), "name": str(l.Name), "color": str(l.Color),
+			}))
 		}
-		vals["labels"] = listValue(labelType, lbs, &diags)
-		items = append(items, caseObject(caseListType, vals, &diags))
+		vals["labels"] = tftypes.NewValue(labelsType, lbs)
+		items = append(items, tftypes.NewValue(caseType, vals))
 	}
-	countVals := make(map[string]attr.Value, len(counts))
+	countVals := make(map[string]tftypes.Value, len(counts))
 	for k, v := range counts {
-		countVals[k] = types.Int64Value(v)
+		countVals[k] = tftypes.NewValue(tftypes.Number, v)
 	}
-	m.Cases = listValue(caseListType, items, &diags)
-	m.Counts, _ = types.MapValue(types.Int64Type, countVals)
-	m.TotalCount = types.Int64Value(int64(res.TotalCount))
-	m.Truncated = types.BoolValue(res.Truncated)
-	m.ID = types.StringValue(queryHash(q, m.Language.ValueString(), m.TimeZone.ValueString()))
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	state := maps.Clone(cfg)
+	state["id"] = str(queryHash(q, m.Language.ValueString(), m.TimeZone.ValueString()))
+	state["cases"] = tftypes.NewValue(listType, items)
+	state["total_count"] = tftypes.NewValue(tftypes.Number, int64(res.TotalCount))
+	state["truncated"] = tftypes.NewValue(tftypes.Bool, res.Truncated)
+	state["counts"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, countVals)
+	if err := tftypes.ValidateValue(stateType, state); err != nil {
+		resp.Diagnostics.AddError("Cannot build the state",
+			"The state does not match the schema: "+err.Error()+". Please report this issue to the provider developers.")
 		return
 	}
 	raw.warn(&resp.Diagnostics)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &m)...) // model.go
+	resp.State.Raw = tftypes.NewValue(stateType, state)
 }
 
 // queryHash is a stable ID for a search: the SHA-256 of its filters.

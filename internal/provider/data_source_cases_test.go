@@ -286,3 +286,25 @@ func TestCasesDataSource_errorsAndValidation(t *testing.T) {
 	}
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: providerFactories, Steps: steps})
 }
+
+func TestCasesDataSource_unparseableTimeKeptRaw(t *testing.T) {
+	f, url := emptyFake(t)
+	tk := fullTicket("F-RAW")
+	tk.RawTimes = map[string]string{"create_time": `"yesterday"`, "confirmed_time": `12345678901234567890`}
+	f.SetTicket(tk)
+	c := tfjsonpath.New("cases").AtSliceIndex(0)
+	addr := "data.servicerequest_cases.s"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories,
+		Steps: []resource.TestStep{{
+			Config: caseConfig(url, "data \"servicerequest_cases\" \"s\" {}\n"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, c.AtMapKey("created_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, c.AtMapKey("created_at_raw"), knownvalue.StringExact("yesterday")),
+				statecheck.ExpectKnownValue(addr, c.AtMapKey("confirmed_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, c.AtMapKey("confirmed_at_raw"), knownvalue.StringExact("12345678901234567890")),
+				statecheck.ExpectKnownValue(addr, c.AtMapKey("id"), knownvalue.StringExact("F-RAW")),
+			},
+		}},
+	})
+}
