@@ -68,7 +68,8 @@ func timeSchema(attrs map[string]schema.Attribute, name, what string) {
 		Computed: true,
 	}
 	attrs[name+"_raw"] = schema.StringAttribute{
-		MarkdownDescription: "The service's text of `" + name + "` when the provider could not read it as a time (a warning says so); null otherwise.",
+		MarkdownDescription: "The service's text of `" + name + "` when the provider could not read it as a time (a warning says so); " +
+			"empty otherwise (an empty string rather than null keeps large searches cheap to plan).",
 		Computed:            true,
 	}
 }
@@ -78,11 +79,11 @@ func timeSchema(attrs map[string]schema.Attribute, name, what string) {
 func timeValues(t osm.Timestamp) (types.String, types.String) {
 	switch {
 	case t.OK:
-		return types.StringValue(t.RFC3339()), types.StringNull()
+		return types.StringValue(t.RFC3339()), types.StringValue("")
 	case t.Raw != "":
 		return types.StringNull(), types.StringValue(t.Raw)
 	}
-	return types.StringNull(), types.StringNull()
+	return types.StringNull(), types.StringValue("")
 }
 
 // rawTimes collects the time attributes that were kept raw, for one warning.

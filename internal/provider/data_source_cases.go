@@ -262,11 +262,13 @@ func (d *casesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	tm := func(t osm.Timestamp) (tftypes.Value, tftypes.Value) {
 		switch {
 		case t.OK:
-			return str(t.RFC3339()), tftypes.NewValue(tftypes.String, nil)
+			return str(t.RFC3339()), str("")
 		case t.Raw != "":
 			return tftypes.NewValue(tftypes.String, nil), str(t.Raw)
 		}
-		return tftypes.NewValue(tftypes.String, nil), tftypes.NewValue(tftypes.String, nil)
+		// Every null costs the framework a schema lookup after Read:
+		// *_raw is "" rather than null.
+		return tftypes.NewValue(tftypes.String, nil), str("")
 	}
 
 	raw := rawTimes{zone: res.Zone, zerr: res.ZoneErr}

@@ -128,8 +128,8 @@ data "servicerequest_cases" "s" {
 					"resolution": knownvalue.StringExact("Rebooted the host"), "customer_id": knownvalue.StringExact("acct-1"),
 					"sub_user_id": knownvalue.StringExact("u-1"), "sub_user_name": knownvalue.StringExact("alice"),
 					"region_name": knownvalue.StringExact("CN South-Guangzhou"),
-					"created_at":  knownvalue.StringExact("2026-11-30T10:00:00+08:00"), "created_at_raw": knownvalue.Null(),
-					"confirmed_at": knownvalue.StringExact("2026-11-30T12:00:00+08:00"), "confirmed_at_raw": knownvalue.Null(),
+					"created_at":  knownvalue.StringExact("2026-11-30T10:00:00+08:00"), "created_at_raw": knownvalue.StringExact(""),
+					"confirmed_at": knownvalue.StringExact("2026-11-30T12:00:00+08:00"), "confirmed_at_raw": knownvalue.StringExact(""),
 					"labels": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id": knownvalue.Int64Exact(7), "name": knownvalue.StringExact("prod"), "color": knownvalue.StringExact("red"),
 					})}),
