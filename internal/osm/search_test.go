@@ -66,14 +66,14 @@ func TestSearchCases_pagesConcurrently(t *testing.T) {
 func TestSearchCases_maxResultsTruncates(t *testing.T) {
 	f, c := caseFake(t)
 	manyTickets(f, 250)
-	for max, pages := range map[int]int{1: 1, 100: 1, 101: 2, 150: 2} {
+	for maxResults, pages := range map[int]int{1: 1, 100: 1, 101: 2, 150: 2} {
 		f.Reset()
-		res, err := c.SearchCases(context.Background(), osm.SearchQuery{MaxResults: max}, osm.RequestOptions{})
+		res, err := c.SearchCases(context.Background(), osm.SearchQuery{MaxResults: maxResults}, osm.RequestOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Cases) != max || !res.Truncated || res.TotalCount != 250 || len(searchRequests(f)) != pages {
-			t.Errorf("max %d: %d cases, truncated %v, total %d, %d pages", max, len(res.Cases), res.Truncated, res.TotalCount, len(searchRequests(f)))
+		if len(res.Cases) != maxResults || !res.Truncated || res.TotalCount != 250 || len(searchRequests(f)) != pages {
+			t.Errorf("max %d: %d cases, truncated %v, total %d, %d pages", maxResults, len(res.Cases), res.Truncated, res.TotalCount, len(searchRequests(f)))
 		}
 	}
 	res, err := c.SearchCases(context.Background(), osm.SearchQuery{MaxResults: 250}, osm.RequestOptions{})

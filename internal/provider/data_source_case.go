@@ -70,7 +70,7 @@ func timeSchema(attrs map[string]schema.Attribute, name, what string) {
 	attrs[name+"_raw"] = schema.StringAttribute{
 		MarkdownDescription: "The service's text of `" + name + "` when the provider could not read it as a time (a warning says so); " +
 			"empty otherwise (an empty string rather than null keeps large searches cheap to plan).",
-		Computed:            true,
+		Computed: true,
 	}
 }
 
