@@ -3,6 +3,7 @@ package osm
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -150,9 +151,15 @@ func (c *Client) CaseDetail(ctx context.Context, caseID, groupID string, opts Re
 		return nil, err
 	}
 	zone, loc, zoneErr := c.zoneOf(opts)
-	var body wireDetailBody
-	if err := c.getJSON(ctx, []string{"cases", caseID}, groupQuery(groupID), opts, &body); err != nil {
+	// Decoded in two steps so that an answer of the wrong shape is reported
+	// without quoting its body: the body holds the ticket's messages.
+	var raw json.RawMessage
+	if err := c.getJSON(ctx, []string{"cases", caseID}, groupQuery(groupID), opts, &raw); err != nil {
 		return nil, err
+	}
+	var body wireDetailBody
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return nil, c.unexpected("the response body does not have the documented shape: " + Sanitize(shapeError(err), 200))
 	}
 	w := body.Info
 	if w == nil {
@@ -204,6 +211,16 @@ func groupQuery(groupID string) url.Values {
 		return nil
 	}
 	return url.Values{"group_id": {groupID}}
+}
+
+// shapeError describes a decoding error by the field and the types only,
+// never the value that did not fit.
+func shapeError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%s is a JSON %s, not %s", te.Field, te.Value, te.Type)
+	}
+	return "the JSON does not fit"
 }
 
 // unexpected is a KindUnexpected error for a well-formed JSON answer whose

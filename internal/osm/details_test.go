@@ -159,6 +159,12 @@ func TestCaseDetail_errors(t *testing.T) {
 			t.Errorf("%s: %v", body, err)
 		}
 	}
+	// A body of the wrong shape is not quoted: it holds the messages.
+	f.SetResponses(fakeosm.DetailKey("CS-3"), fakeosm.Response{Body: `{"incident_detail_info":{"status":1,"message_list":[{"content":"secret-hunter2","type":"x"}]}}`})
+	_, err := c.CaseDetail(ctx, "CS-3", "", osm.RequestOptions{})
+	if !osm.IsKind(err, osm.KindUnexpected) || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "message_list.type is a JSON string") {
+		t.Errorf("shape error: %v", err)
+	}
 	if _, err := c.CaseDetail(ctx, "..", "", osm.RequestOptions{}); err == nil {
 		t.Error("a dot segment accepted")
 	}
