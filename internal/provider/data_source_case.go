@@ -452,8 +452,7 @@ func addReadError(diags *diag.Diagnostics, err error, what string, attrPath path
 	if osm.IsKind(err, osm.KindForbidden) && noGroup {
 		detail += " If another member of your IAM user group created the ticket, set group_id."
 	}
-	var e *osm.Error
-	if !asError(err, &e) {
+	if asOSMError(err) == nil { // data_source_case_statuses.go
 		// A request the client refused to build: the configuration is wrong.
 		diags.AddAttributeError(attrPath, "Invalid request", fmt.Sprintf("%s cannot be sent: %s.", what, err))
 		return
@@ -463,12 +462,6 @@ func addReadError(diags *diag.Diagnostics, err error, what string, attrPath path
 		return
 	}
 	diags.AddError(summary, detail)
-}
-
-func asError(err error, target **osm.Error) bool {
-	e := asOSMError(err) // data_source_case_statuses.go
-	*target = e
-	return e != nil
 }
 
 func caseObject(t types.ObjectType, vals map[string]attr.Value, diags *diag.Diagnostics) attr.Value {
