@@ -1,4 +1,4 @@
-# The demo reads three tickets from a fake Service Ticket API (make demo
+# The demo reads three tickets, one of them in full, from a fake Service Ticket API (make demo
 # starts it and points HW_OSM_ENDPOINT and HW_AUTH_TOKEN at it).
 provider "servicerequest" {
   language = "en-us"
@@ -37,6 +37,18 @@ check "vendor_ticket_closed" {
   assert {
     condition     = data.servicerequest_case_status.ticket["vendor_escalation"].closed
     error_message = "Vendor ticket ${local.tickets.vendor_escalation} is still ${data.servicerequest_case_status.ticket["vendor_escalation"].status_name}."
+  }
+}
+
+# One ticket read in full: its severity goes into the gate message.
+data "servicerequest_case" "database_upgrade" {
+  case_id = local.tickets.database_upgrade
+}
+
+check "database_upgrade_done" {
+  assert {
+    condition     = data.servicerequest_case.database_upgrade.closed
+    error_message = "Database upgrade ticket ${data.servicerequest_case.database_upgrade.case_id} (${data.servicerequest_case.database_upgrade.severity_name}, opened ${data.servicerequest_case.database_upgrade.created_at}) is still ${data.servicerequest_case.database_upgrade.status_name}."
   }
 }
 

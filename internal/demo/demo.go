@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
@@ -58,6 +59,14 @@ var Steps = []Step{
 	},
 }
 
+// DetailedTicket is the demo ticket read in full: its severity shows in a
+// gate message.
+var DetailedTicket = fakeosm.Ticket{
+	ID: "CS-DEMO-1002", Status: Tickets["CS-DEMO-1002"], Description: "Upgrade RDS to 8.0",
+	SeverityName: "Severity 2", TypeName: "Technical issue", BusinessTypeName: "RDS",
+	Created: time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC), // 10:00 GMT+8
+}
+
 // Options controls a demo run.
 type Options struct {
 	Terraform string // terraform executable; "" for the one on PATH
@@ -97,6 +106,7 @@ func Run(ctx context.Context, o Options) error {
 	for id, s := range Tickets {
 		f.SetStatus(id, s)
 	}
+	f.SetTicket(DetailedTicket)
 	srv, err := fakeosm.Listen(f, "127.0.0.1:0")
 	if err != nil {
 		return err

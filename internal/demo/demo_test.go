@@ -57,4 +57,9 @@ func TestRun(t *testing.T) {
 	if strings.Contains(s, "\x1b[") {
 		t.Errorf("output to a non-terminal has colour codes:\n%q", s)
 	}
+	// Terraform wraps long messages: compare with the white space collapsed.
+	detail := "Database upgrade ticket CS-DEMO-1002 (Severity 2, opened 2026-11-30T10:00:00+08:00) is still Processing."
+	if !strings.Contains(strings.Join(strings.Fields(second), " "), detail) {
+		t.Errorf("the second plan lacks the detail read's gate message %q:\n%s", detail, second)
+	}
 }

@@ -1,5 +1,6 @@
 // Package fakeosm is an in-process fake of the Service Ticket (OSM) API's
-// status call. Tests, the demo and the benchmark use it: it serves a table
+// read calls: the status, and the details, operation log, search and counts
+// (cases.go). Tests, the demo and the benchmark use it: it serves a table
 // of tickets, checks X-Auth-Token or an AK/SK signature, records every
 // request and can be told to answer any ticket with any HTTP status, body or
 // delay. It also serves IAM's password login, minting tokens it accepts.
@@ -37,7 +38,10 @@ type Request struct {
 	CaseID  string // the unescaped case id, when the path is a status path
 	Header  http.Header
 	Time    time.Time
-	Matched bool // whether the path was a well-formed status path
+	Matched bool // whether the path was a well-formed path of a call the fake serves
+	// Call is which call the path named (CallStatus, CallDetail, ...; cases.go).
+	Call  string
+	Query url.Values
 
 	RemoteAddr string // the client's address: one per connection
 	Host       string // the Host the request named
@@ -60,6 +64,7 @@ type Server struct {
 	iam       iamState      // IAM token endpoint (iam.go)
 	aksk      akskState     // AK/SK signature checks (aksk.go)
 	throttle  throttleState // the gateway's rate limit (throttle.go)
+	cases     caseState     // details, search and counts (cases.go)
 }
 
 // New returns a fake that accepts the given tokens.
@@ -96,9 +101,10 @@ func (s *Server) DeleteTicket(caseID string) {
 	delete(s.tickets, caseID)
 }
 
-// SetResponses makes the fake answer caseID with the given responses, one
-// per request in order; the last one then repeats. No responses clears the
-// override.
+// SetResponses makes the fake answer caseID's status with the given
+// responses, one per request in order; the last one then repeats. No
+// responses clears the override. The other calls have keys of their own
+// (DetailKey, OperateLogsKey, SearchKey, CountKey: cases.go).
 func (s *Server) SetResponses(caseID string, rs ...Response) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -174,13 +180,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	authn := s.authenticate(r)
 	caseID, matched := s.parsePath(r.URL.EscapedPath())
+	call, key := CallStatus, caseID
+	if !matched {
+		call, caseID, key, matched = s.parseCallPath(r.URL.EscapedPath())
+	}
 	s.mu.Lock()
 	s.requestID++
 	reqID := fmt.Sprintf("fake-%06d", s.requestID)
 	s.requests = append(s.requests, Request{
 		Method: r.Method, Path: r.URL.EscapedPath(), CaseID: caseID,
 		Header: r.Header.Clone(), Time: time.Now(), Matched: matched,
-		RemoteAddr: r.RemoteAddr, Host: r.Host,
+		RemoteAddr: r.RemoteAddr, Host: r.Host, Call: call, Query: r.URL.Query(),
 	})
 	s.inFlight++
 	if s.inFlight > s.peak {
@@ -189,14 +199,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	latency := s.latency
 	throttled, retryAfter := matched && s.throttledLocked(time.Now()), s.throttle.cfg.RetryAfter
 	authorized := authn.ok
-	s.stepSequence(caseID, matched && r.Method == http.MethodGet && !throttled, authorized)
+	s.stepSequence(caseID, call == CallStatus && matched && r.Method == http.MethodGet && !throttled, authorized)
 	status, exists := s.tickets[caseID]
 	var canned *Response
-	if q := s.responses[caseID]; matched && len(q) > 0 {
+	if q := s.responses[key]; matched && len(q) > 0 {
 		c := q[0]
 		canned = &c
 		if len(q) > 1 {
-			s.responses[caseID] = q[1:]
+			s.responses[key] = q[1:]
 		}
 	}
 	s.mu.Unlock()
@@ -249,6 +259,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(expandEcho(canned.Body, r.Header)))
 	case !authorized:
 		writeJSON(w, http.StatusUnauthorized, errorBody("APIGW.0301", authn.msg))
+	case call != CallStatus:
+		s.serveCall(w, r, call, caseID) // cases.go
 	case !exists:
 		// The service reports a missing ticket with HTTP 200.
 		writeJSON(w, http.StatusOK, errorBody("OSM.01010015", "This case does not exist"))

@@ -27,13 +27,11 @@ type caseStatusDataSource struct {
 }
 
 type caseStatusModel struct {
-	CaseID     types.String `tfsdk:"case_id"`
-	Language   types.String `tfsdk:"language"`
-	TimeZone   types.String `tfsdk:"time_zone"`
-	ID         types.String `tfsdk:"id"`
-	Status     types.Int64  `tfsdk:"status"`
-	StatusName types.String `tfsdk:"status_name"`
-	Closed     types.Bool   `tfsdk:"closed"`
+	CaseID   types.String `tfsdk:"case_id"`
+	Language types.String `tfsdk:"language"`
+	TimeZone types.String `tfsdk:"time_zone"`
+	ID       types.String `tfsdk:"id"`
+	statusFields
 
 	caseStatusWaitModel // wait_for_statuses, poll_interval, timeouts: data_source_case_status_wait.go
 }
@@ -62,8 +60,9 @@ func closedList() string {
 	return strings.Join(parts, ", ")
 }
 
-// statusAttributes are the status, status_name and closed attributes that
-// every data source reporting a ticket's status exposes.
+// statusAttributes are the schema of statusFields: the status, status_name
+// and closed attributes that every data source reporting a ticket's status
+// exposes.
 func statusAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"status": schema.Int64Attribute{
@@ -148,8 +147,6 @@ func (d *caseStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return
 	}
 	m.ID = types.StringValue(id)
-	m.Status = types.Int64Value(int64(status))
-	m.StatusName = types.StringValue(status.Name())
-	m.Closed = types.BoolValue(status.Closed())
+	m.statusFields = newStatusFields(status)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

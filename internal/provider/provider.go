@@ -231,7 +231,10 @@ func providerDataOf(req datasource.ConfigureRequest, diags *diag.Diagnostics) *p
 func (p *servicerequestProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *servicerequestProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewCaseStatusDataSource, NewCaseStatusesDataSource}
+	return []func() datasource.DataSource{
+		NewCaseStatusDataSource, NewCaseStatusesDataSource,
+		NewCaseDataSource, NewCasesDataSource, NewCaseCountsDataSource,
+	}
 }
 
 func (p *servicerequestProvider) Functions(context.Context) []func() function.Function {

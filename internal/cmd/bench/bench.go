@@ -39,17 +39,21 @@ type Options struct {
 	Concurrency int
 	Peer        bool
 	RSSTickets  int
-	Terraform   string
-	Provider    string
-	CacheDir    string
-	Out         string
-	SVG         string // also draw the plan-time chart into this file (chart.go)
-	Log         io.Writer
+	// SearchTickets is the size of the search workload: one
+	// servicerequest_cases read of that many tickets beside one
+	// servicerequest_case_statuses of the same tickets (0 skips; search.go).
+	SearchTickets int
+	Terraform     string
+	Provider      string
+	CacheDir      string
+	Out           string
+	SVG           string // also draw the plan-time chart into this file (chart.go)
+	Log           io.Writer
 }
 
 func defaultOptions() Options {
 	return Options{Runs: 5, Ns: []int{1, 100, 500}, Latencies: []time.Duration{0, 20 * time.Millisecond},
-		Concurrency: osm.DefaultMaxConcurrency, Peer: true, RSSTickets: 10000, Log: io.Discard}
+		Concurrency: osm.DefaultMaxConcurrency, Peer: true, RSSTickets: 10000, SearchTickets: 1000, Log: io.Discard}
 }
 
 // kind is one workload shape.
@@ -63,6 +67,7 @@ const (
 	batch                      // one servicerequest_case_statuses with N ids
 	peerForEach                // N data "http", for_each
 	peerBlocks                 // N data "http" blocks
+	search                     // one servicerequest_cases finding N tickets (search.go)
 )
 
 var kindLabels = map[kind]string{
@@ -73,6 +78,7 @@ var kindLabels = map[kind]string{
 	batch:          "`servicerequest_case_statuses`, one data source",
 	peerForEach:    "peer: `data \"http\"`, `for_each`",
 	peerBlocks:     "peer: `data \"http\"`, separate blocks",
+	search:         "`servicerequest_cases`, one search",
 }
 
 type key struct {
@@ -116,6 +122,9 @@ func Run(ctx context.Context, o Options) (string, error) {
 	if o.Runs < 1 || len(o.Ns) == 0 || len(o.Latencies) == 0 {
 		return "", errors.New("need at least one run, one N and one latency")
 	}
+	if o.SearchTickets < 0 || o.SearchTickets > osm.MaxMaxResults {
+		return "", fmt.Errorf("search tickets must be 0..%d", osm.MaxMaxResults)
+	}
 	if o.Concurrency < 1 || o.Concurrency > osm.MaxMaxConcurrency {
 		return "", fmt.Errorf("concurrency must be 1..%d", osm.MaxMaxConcurrency)
 	}
@@ -153,11 +162,12 @@ func Run(ctx context.Context, o Options) (string, error) {
 		return "", err
 	}
 
-	maxN := slices.Max(append(slices.Clone(o.Ns), o.RSSTickets, 1))
+	maxN := slices.Max(append(slices.Clone(o.Ns), o.RSSTickets, o.SearchTickets, 1))
 	f := fakeosm.New(token)
 	for i := range maxN {
 		f.SetStatus(ticketID(i), int(osm.KnownStatuses()[i%len(osm.KnownStatuses())]))
 	}
+	seedSearch(f, o.SearchTickets)
 	if b.fake, err = fakeosm.Listen(f, "127.0.0.1:0"); err != nil {
 		return "", err
 	}
@@ -239,7 +249,7 @@ func (b *bench) workloads() []key {
 			ks = append(ks, key{k: peerForEach, n: n}, key{k: peerBlocks, n: n})
 		}
 	}
-	return ks
+	return append(ks, b.searchWorkloads(ks)...)
 }
 
 func (b *bench) measureAll(ctx context.Context) error {
@@ -308,8 +318,11 @@ func (b *bench) measure(ctx context.Context, k key, dir string) (time.Duration, 
 }
 
 func expectedRequests(k key) int {
-	if k.k == floorTF {
+	switch k.k {
+	case floorTF:
 		return 0
+	case search:
+		return searchPages(k.n)
 	}
 	return k.n
 }
@@ -346,7 +359,7 @@ func (b *bench) config(k kind, n int) string {
 	switch k {
 	case floorTF:
 		s.WriteString("locals {\n  x = 1\n}\n\noutput \"x\" {\n  value = local.x\n}\n")
-	case singlesForEach, singlesBlocks, batch:
+	case singlesForEach, singlesBlocks, batch, search:
 		fmt.Fprintf(&s, "terraform {\n  required_providers {\n    servicerequest = {\n      source = %q\n    }\n  }\n}\n\n",
 			strings.TrimPrefix(tfrun.ProviderAddress, "registry.terraform.io/"))
 		fmt.Fprintf(&s, "provider \"servicerequest\" {\n  max_concurrency = %d\n}\n\n", b.o.Concurrency)
@@ -361,6 +374,8 @@ func (b *bench) config(k kind, n int) string {
 		case batch:
 			s.WriteString(idsLocal(n))
 			s.WriteString("data \"servicerequest_case_statuses\" \"t\" {\n  case_ids = local.ids\n}\n")
+		case search:
+			s.WriteString(searchConfig(n))
 		}
 	case peerForEach, peerBlocks:
 		s.WriteString("terraform {\n  required_providers {\n    http = {\n      source = \"hashicorp/http\"\n    }\n  }\n}\n\n")

@@ -18,6 +18,7 @@ func TestBench_smoke(t *testing.T) {
 	o.Runs, o.Ns, o.Latencies, o.Concurrency = 1, []int{3}, []time.Duration{time.Millisecond}, 2
 	o.Peer = false // installing the peer needs the module proxy
 	o.RSSTickets = 30
+	o.SearchTickets = 150 // two pages
 	report, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,9 @@ func TestBench_smoke(t *testing.T) {
 		"| `servicerequest_case_status`, `for_each` | 3 |",
 		"| `servicerequest_case_status`, separate blocks | 3 |",
 		"| 1 ms | 3 |",
+		"| `servicerequest_cases`, one search | 150 |",
+		"| `servicerequest_case_statuses`, one data source | 150 |",
+		"### Search vs batch of the same 150 tickets",
 		"peer rows skipped",
 		"read 30 tickets in one `servicerequest_case_statuses`",
 	} {
@@ -50,6 +54,7 @@ func TestBench_configs(t *testing.T) {
 		singlesBlocks:  {`data "servicerequest_case_status" "t1" {`, `case_id = "T-00001"`},
 		batch:          {`data "servicerequest_case_statuses" "t" {`, `case_ids = local.ids`},
 		floorTF:        {`output "x"`},
+		search:         {`data "servicerequest_cases" "t" {`, `search      = ["benchsearch"]`, `max_results = 2`, `length(self.cases) == 2`},
 	} {
 		got := b.config(k, 2)
 		for _, w := range want {

@@ -31,6 +31,7 @@ func main() {
 	flag.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "the provider's max_concurrency and the raw-GET floor's workers")
 	flag.BoolVar(&o.Peer, "peer", o.Peer, "measure the http provider peer")
 	flag.IntVar(&o.RSSTickets, "rss-tickets", o.RSSTickets, "tickets in the one-batch plan whose provider peak RSS is measured (0 skips)")
+	flag.IntVar(&o.SearchTickets, "search-tickets", o.SearchTickets, "tickets one servicerequest_cases search finds, measured beside a batch of the same tickets (0 skips)")
 	flag.StringVar(&o.Terraform, "terraform", "", "terraform executable (default: terraform on PATH)")
 	flag.StringVar(&o.Provider, "provider", "", "provider binary (default: build one)")
 	flag.StringVar(&o.CacheDir, "cache", ".cache/bench", "where the peer provider is installed")

@@ -73,6 +73,8 @@ func (b *bench) report() string {
 		}
 	}
 
+	b.searchReport(&s) // search.go
+
 	if b.rss.tickets > 0 {
 		s.WriteString("\n### Provider memory\n\n")
 		if b.rss.note != "" {
