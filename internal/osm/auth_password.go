@@ -396,6 +396,12 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 // password, never is. It returns the last answer or error and the number of
 // attempts.
 func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Response, int, error) {
+	return sendIAM(ctx, a.http, a.retry, a.log, a.url.Host, "IAM password login", req)
+}
+
+// sendIAM sends one IAM call (what names it in the log) with
+// go-retryablehttp and the reads' retry rules; see PasswordAuth.send.
+func sendIAM(ctx context.Context, hc *http.Client, retry retryPolicy, log Logger, host, what string, req *http.Request) (*http.Response, int, error) {
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, 0, err
@@ -403,8 +409,8 @@ func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Respo
 	attempts := 0
 	var delay time.Duration
 	rc := &retryablehttp.Client{
-		HTTPClient: a.http,
-		RetryMax:   a.retry.maxRetries,
+		HTTPClient: hc,
+		RetryMax:   retry.maxRetries,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			attempts++
 			if ctx.Err() != nil {
@@ -422,19 +428,19 @@ func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Respo
 			case retryableStatus(resp.StatusCode, bufferedBytes(resp)):
 				reason = fmt.Sprintf("HTTP %d", resp.StatusCode)
 				if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-					retryAfter, hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), a.retry.now())
+					retryAfter, hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), retry.now())
 				}
 			default:
 				return false, nil
 			}
-			if attempts > a.retry.maxRetries {
+			if attempts > retry.maxRetries {
 				return false, nil
 			}
-			delay = a.retry.delay(attempts, retryAfter, hasRetryAfter)
-			a.log.Log(ctx, LevelWarn, "IAM password login failed, retrying", map[string]any{
-				"auth_host":    a.url.Host,
+			delay = retry.delay(attempts, retryAfter, hasRetryAfter)
+			log.Log(ctx, LevelWarn, what+" failed, retrying", map[string]any{
+				"auth_host":    host,
 				"attempt":      attempts,
-				"max_attempts": a.retry.maxRetries + 1,
+				"max_attempts": retry.maxRetries + 1,
 				"reason":       reason,
 				"delay_ms":     delay.Milliseconds(),
 			})
@@ -453,7 +459,11 @@ func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Respo
 // decodeLoginError reads IAM's error body, in either of the shapes IAM
 // uses: {"error":{"code":...,"message":...,"title":...}} or
 // {"error_code":...,"error_msg":...}.
-func (a *PasswordAuth) decodeLoginError(le *LoginError, raw []byte) {
+func (a *PasswordAuth) decodeLoginError(le *LoginError, raw []byte) { decodeIAMError(le, raw) }
+
+// decodeIAMError fills le's Code, Message, Title (or Snippet) from an IAM
+// error body.
+func decodeIAMError(le *LoginError, raw []byte) {
 	var body struct {
 		Error     json.RawMessage `json:"error"`
 		ErrorCode json.RawMessage `json:"error_code"`
