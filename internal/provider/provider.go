@@ -36,6 +36,14 @@ var (
 type servicerequestProvider struct {
 	version string
 	env     LookupEnv
+	// observe, when set (by tests), receives where each Configure
+	// resolved the service and IAM to be.
+	observe func(location)
+}
+
+// location is where a configured provider sends its requests.
+type location struct {
+	Endpoint, Site, XSite, Cloud, Region, AuthURL string
 }
 
 // New returns a constructor of the provider, for providerserver.Serve and
@@ -87,7 +95,7 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		return
 	}
 	checkEnvValue(settingOf("region"), s["region"], diags) // a region from the profile
-	site := resolveLocation(s, diags)                        // location.go
+	site := resolveLocation(s, diags)                      // location.go
 	if diags.HasError() {
 		return
 	}
@@ -136,6 +144,10 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	if err != nil {
 		diags.AddError("Cannot configure the Service Ticket API client", err.Error())
 		return
+	}
+	if p.observe != nil {
+		p.observe(location{Endpoint: s.str("endpoint"), Site: site, XSite: s.str("x_site"), Cloud: s.str("cloud"),
+			Region: s.str("region"), AuthURL: s.str("auth_url")})
 	}
 	tflog.Debug(ctx, "Service Ticket API location resolved", map[string]any{
 		"endpoint": data.client.Endpoint(), "site": site, "x_site": s.str("x_site"), "cloud": s.str("cloud"),
