@@ -384,7 +384,7 @@ func (a *AgencyAuth) exchange(ctx context.Context) (*AKSKAuth, time.Time, error)
 		req.Header.Set("User-Agent", a.userAgent)
 	}
 	start := time.Now()
-	resp, attempts, err := sendIAM(ctx, a.http, a.retry, a.log, host, "Agency credentials exchange", req)
+	resp, attempts, err := sendIAM(a.http, a.retry, a.log, host, "Agency credentials exchange", req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

@@ -349,7 +349,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		req.Header.Set("User-Agent", a.userAgent)
 	}
 	start := time.Now()
-	resp, attempts, err := a.send(ctx, req)
+	resp, attempts, err := a.send(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -395,13 +395,13 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 // included, the minimum delay as a floor); another 4xx, such as a wrong
 // password, never is. It returns the last answer or error and the number of
 // attempts.
-func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Response, int, error) {
-	return sendIAM(ctx, a.http, a.retry, a.log, a.url.Host, "IAM password login", req)
+func (a *PasswordAuth) send(req *http.Request) (*http.Response, int, error) {
+	return sendIAM(a.http, a.retry, a.log, a.url.Host, "IAM password login", req)
 }
 
 // sendIAM sends one IAM call (what names it in the log) with
 // go-retryablehttp and the reads' retry rules; see PasswordAuth.send.
-func sendIAM(ctx context.Context, hc *http.Client, retry retryPolicy, log Logger, host, what string, req *http.Request) (*http.Response, int, error) {
+func sendIAM(hc *http.Client, retry retryPolicy, log Logger, host, what string, req *http.Request) (*http.Response, int, error) {
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, 0, err
