@@ -41,6 +41,9 @@ const (
 	// AgencyRenewBefore is how long before they expire temporary keys are
 	// exchanged again (half their lifetime for shorter ones).
 	AgencyRenewBefore = 10 * time.Minute
+	// agencyRenewRetry is the pause after a failed renewal while the
+	// current keys are still valid.
+	agencyRenewRetry = time.Minute
 	// agencyAssumedLifetime is how long keys whose answer has no expiry
 	// are used: the shortest lifetime STS issues.
 	agencyAssumedLifetime = MinAgencyDuration
@@ -277,7 +280,11 @@ func (a *AgencyAuth) Credentials(ctx context.Context) (*AKSKAuth, error) {
 				a.renewAt = expires.Add(-min(AgencyRenewBefore, life/2))
 				still = signer
 			case a.current != nil && now.Before(a.expires):
-				still = a.current // renewal failed; the current keys are still good
+				// The renewal failed but the current keys are still good:
+				// keep them, and try again after a pause rather than at
+				// every request.
+				still = a.current
+				a.renewAt = now.Add(min(agencyRenewRetry, a.expires.Sub(now)/2))
 				a.log.Log(ctx, LevelWarn, "Agency credentials renewal failed; using the current ones until they expire",
 					map[string]any{"auth_host": a.target.Host, "expires_at": a.expires.UTC().Format(time.RFC3339), "error": err.Error()})
 			default:

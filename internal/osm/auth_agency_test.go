@@ -201,3 +201,94 @@ func flaky(next http.Handler, n int) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// TestAgencyAuth_failedRenewalKeepsTheCurrentKeys: when the renewal fails
+// while the keys are still valid, the reads go on with them, the renewal
+// is tried again a minute later (not at every read), and succeeds then.
+func TestAgencyAuth_failedRenewalKeepsTheCurrentKeys(t *testing.T) {
+	clock := &handClock{now: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)}
+	f, _ := newAgencyFake(t, clock)
+	gate := &switchable{next: f}
+	srv := httptest.NewServer(gate)
+	defer srv.Close()
+	c, auth := newAgencyClient(t, srv.URL, clock, osm.AgencyConfig{AgencyName: "ops-agency", DomainName: "target-account", Duration: time.Hour})
+	ctx := context.Background()
+	if _, err := c.CaseStatus(ctx, "CS-1", osm.RequestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(55 * time.Minute) // 5 minutes left: due for renewal
+	gate.set(true)
+	for range 3 {
+		if _, err := c.CaseStatus(ctx, "CS-1", osm.RequestOptions{}); err != nil {
+			t.Fatalf("a failed renewal broke a read while the keys were valid: %v", err)
+		}
+	}
+	if n := gate.refused(); n != 1 {
+		t.Fatalf("%d renewal attempts during the pause, want 1", n)
+	}
+	gate.set(false)
+	clock.Advance(time.Minute)
+	if _, err := c.CaseStatus(ctx, "CS-1", osm.RequestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if auth.Exchanges() != 2 {
+		t.Fatalf("%d exchanges, want the renewal after the pause", auth.Exchanges())
+	}
+}
+
+// switchable answers agency calls with HTTP 503 while on.
+type switchable struct {
+	mu    sync.Mutex
+	on    bool
+	count int
+	next  http.Handler
+}
+
+func (s *switchable) set(on bool) { s.mu.Lock(); s.on = on; s.mu.Unlock() }
+
+func (s *switchable) refused() int { s.mu.Lock(); defer s.mu.Unlock(); return s.count }
+
+func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	fail := s.on && r.URL.Path == fakeosm.AgencyIAMPath
+	if fail {
+		s.count++
+	}
+	s.mu.Unlock()
+	if fail {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	s.next.ServeHTTP(w, r)
+}
+
+// TestAgencyAuth_concurrentFirstReadsShareOneExchange: reads that start
+// together wait for one exchange.
+func TestAgencyAuth_concurrentFirstReadsShareOneExchange(t *testing.T) {
+	clock := &handClock{now: time.Now()}
+	f, url := newAgencyFake(t, clock)
+	c, _ := newAgencyClient(t, url, clock, osm.AgencyConfig{AgencyName: "ops-agency", DomainName: "target-account"})
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.CaseStatus(context.Background(), "CS-1", osm.RequestOptions{})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(f.AgencyExchanges()); n != 1 {
+		t.Fatalf("%d exchanges for 20 concurrent first reads, want 1", n)
+	}
+	if d := f.AgencyExchanges()[0].DurationSeconds; d != 43200 {
+		t.Fatalf("duration_seconds %d, want the 12-hour default", d)
+	}
+}
