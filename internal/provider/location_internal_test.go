@@ -185,3 +185,34 @@ func writeFile(p, body string) error { return os.WriteFile(p, []byte(body), 0o60
 func errMatch(pattern string) *regexp.Regexp {
 	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+// TestSharedConfig_shadowedProfileWarns: a profile chosen in the provider
+// block whose keys the environment overrides earns a warning naming both;
+// keys from the profile fill nothing then.
+func TestSharedConfig_shadowedProfileWarns(t *testing.T) {
+	file := t.TempDir() + "/config.json"
+	if err := writeFile(file, `{"profiles":[{"name":"p","accessKeyId":"AKPROFILE0000000001","secretAccessKey":"sk-profile-0123456789","domainId":"dom-of-profile"}]}`); err != nil {
+		t.Fatal(err)
+	}
+	s := settings{
+		"profile":            {attr: "profile", value: "p", source: "attribute"},
+		"shared_config_file": {attr: "shared_config_file", value: file, source: "attribute"},
+		"access_key":         {attr: "access_key", value: "AKENV00000000000001", source: EnvAccessKey},
+		"secret_key":         {attr: "secret_key", value: "sk-env", source: EnvSecretKey},
+	}
+	var diags diag.Diagnostics
+	shadowed := applySharedConfig(s, envOf(nil), &diags)
+	shadowedProfileWarning(s, shadowed, &diags)
+	if diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("want one warning, got %v", diags)
+	}
+	text := fmt.Sprint(diags)
+	for _, want := range []string{`profile "p"`, file, EnvAccessKey, "provider block, then environment, then shared config file"} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the warning lacks %q: %s", want, text)
+		}
+	}
+	if s.str("access_key") != "AKENV00000000000001" || s.str("domain_id") != "" {
+		t.Fatalf("the profile changed the environment's keys or added its domain id: %v", s)
+	}
+}
