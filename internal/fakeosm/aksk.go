@@ -31,6 +31,9 @@ type AccessKey struct {
 	SecurityToken string
 	// DomainID, when set, must arrive as X-Domain-Id, signed.
 	DomainID string
+	// Expires, when set, is when a temporary key stops being accepted (by
+	// the fake's clock, SetClock).
+	Expires time.Time
 }
 
 // akskState is the fake's signature checking state, under Server.mu.
@@ -45,6 +48,10 @@ type akskState struct {
 func (s *Server) AddAccessKey(k AccessKey) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.addAccessKeyLocked(k)
+}
+
+func (s *Server) addAccessKeyLocked(k AccessKey) {
 	if s.aksk.keys == nil {
 		s.aksk.keys = map[string]AccessKey{}
 		s.aksk.failures = map[string]int{}
@@ -106,6 +113,9 @@ func (s *Server) verifySignature(r *http.Request, authz string) authResult {
 	if until, locked := s.aksk.locked[ak]; locked && now.Before(until) {
 		return authResult{msg: authFailed + fmt.Sprintf("the access key is locked for %s after %d wrong signatures", LockFor, LockAfter)}
 	}
+	if !key.Expires.IsZero() && !now.Before(key.Expires) {
+		return authResult{msg: authFailed + "the temporary access key has expired"}
+	}
 	date, err := time.Parse("20060102T150405Z", r.Header.Get("X-Sdk-Date"))
 	if err != nil {
 		return authResult{msg: authFailed + "X-Sdk-Date is missing or not in the format YYYYMMDDTHHMMSSZ"}
@@ -117,7 +127,7 @@ func (s *Server) verifySignature(r *http.Request, authz string) authResult {
 	if !sort.StringsAreSorted(signed) || !contains(signed, "host") || !contains(signed, "x-sdk-date") {
 		return authResult{msg: authFailed + "SignedHeaders must be sorted and include host and x-sdk-date"}
 	}
-	for _, h := range []string{"X-Security-Token", "X-Domain-Id"} {
+	for _, h := range []string{"X-Security-Token", "X-Domain-Id", "X-Site"} {
 		if r.Header.Get(h) != "" && !contains(signed, strings.ToLower(h)) {
 			return authResult{msg: authFailed + h + " is present but not signed"}
 		}

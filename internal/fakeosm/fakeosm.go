@@ -3,7 +3,9 @@
 // (cases.go). Tests, the demo and the benchmark use it: it serves a table
 // of tickets, checks X-Auth-Token or an AK/SK signature, records every
 // request and can be told to answer any ticket with any HTTP status, body or
-// delay. It also serves IAM's password login, minting tokens it accepts.
+// delay. It also serves IAM's password login, minting tokens it accepts,
+// and the exchange of credentials for an agency's temporary access keys,
+// issuing keys it accepts until they expire.
 package fakeosm
 
 import (
@@ -45,6 +47,9 @@ type Request struct {
 
 	RemoteAddr string // the client's address: one per connection
 	Host       string // the Host the request named
+	// Site is the X-Site header (0 China site, 1 International site); ""
+	// when the request had none.
+	Site string
 }
 
 // Server is the fake service. Use it as an http.Handler, usually behind
@@ -62,6 +67,7 @@ type Server struct {
 	inFlight  int
 	peak      int
 	iam       iamState      // IAM token endpoint (iam.go)
+	agency    agencyState   // agency credential exchanges (agency.go)
 	aksk      akskState     // AK/SK signature checks (aksk.go)
 	throttle  throttleState // the gateway's rate limit (throttle.go)
 	cases     caseState     // details, search and counts (cases.go)
@@ -175,7 +181,7 @@ func errorBody(code, msg string) string {
 
 // ServeHTTP implements the status call.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.serveIAM(w, r) {
+	if s.serveIAM(w, r) || s.serveAgency(w, r) {
 		return
 	}
 	authn := s.authenticate(r)
@@ -190,7 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{
 		Method: r.Method, Path: r.URL.EscapedPath(), CaseID: caseID,
 		Header: r.Header.Clone(), Time: time.Now(), Matched: matched,
-		RemoteAddr: r.RemoteAddr, Host: r.Host, Call: call, Query: r.URL.Query(),
+		RemoteAddr: r.RemoteAddr, Host: r.Host, Call: call, Query: r.URL.Query(), Site: r.Header.Get("X-Site"),
 	})
 	s.inFlight++
 	if s.inFlight > s.peak {

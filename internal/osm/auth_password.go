@@ -349,7 +349,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		req.Header.Set("User-Agent", a.userAgent)
 	}
 	start := time.Now()
-	resp, attempts, err := a.send(ctx, req)
+	resp, attempts, err := a.send(req)
 	if err != nil {
 		err = unwrapURLError(err)
 		if ctx.Err() != nil {
@@ -392,20 +392,25 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 // included, the minimum delay as a floor); another 4xx, such as a wrong
 // password, never is. It returns the last answer or error and the number of
 // attempts.
-func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Response, int, error) {
+func (a *PasswordAuth) send(req *http.Request) (*http.Response, int, error) {
+	return sendIAM(a.http, a.retry, a.log, a.url.Host, "IAM password login", req)
+}
+
+// sendIAM sends one IAM call (what names it in the log) with
+// go-retryablehttp and the reads' retry rules; see PasswordAuth.send.
+func sendIAM(hc *http.Client, retry retryPolicy, log Logger, host, what string, req *http.Request) (*http.Response, int, error) {
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, 0, err
 	}
 	cl := &call{attempts: 1}
 	rc := &retryablehttp.Client{
-		HTTPClient: a.http,
-		RetryMax:   a.retry.maxRetries + a.retry.throttleRetries(),
+		HTTPClient: hc,
+		RetryMax:   retry.maxRetries + retry.throttleRetries(),
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			return a.retry.check(ctx, cl, a.log, "IAM password login failed, retrying",
-				map[string]any{"auth_host": a.url.Host}, a.url.Host, resp, err)
+			return retry.check(ctx, cl, log, what+" failed, retrying", map[string]any{"auth_host": host}, host, resp, err)
 		},
-		Backoff:      a.retry.backoff(cl),
+		Backoff:      retry.backoff(cl),
 		PrepareRetry: func(*http.Request) error { cl.attempts++; return nil },
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err },
 	}
@@ -419,7 +424,11 @@ func (a *PasswordAuth) send(ctx context.Context, req *http.Request) (*http.Respo
 // decodeLoginError reads IAM's error body, in either of the shapes IAM
 // uses: {"error":{"code":...,"message":...,"title":...}} or
 // {"error_code":...,"error_msg":...}.
-func (a *PasswordAuth) decodeLoginError(le *LoginError, raw []byte) {
+func (a *PasswordAuth) decodeLoginError(le *LoginError, raw []byte) { decodeIAMError(le, raw) }
+
+// decodeIAMError fills le's Code, Message, Title (or Snippet) from an IAM
+// error body.
+func decodeIAMError(le *LoginError, raw []byte) {
 	var body struct {
 		Error     json.RawMessage `json:"error"`
 		ErrorCode json.RawMessage `json:"error_code"`

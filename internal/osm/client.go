@@ -29,6 +29,9 @@ const (
 	HeaderLanguage  = "X-Language"
 	HeaderTimeZone  = "X-Time-Zone"
 	HeaderRequestID = "X-Request-Id"
+	// HeaderSite tells the service which site's account the request is
+	// for: "0" the China site, "1" the International site.
+	HeaderSite = "X-Site"
 )
 
 // Authenticator adds credentials to a request. Implementations must never
@@ -98,6 +101,10 @@ type Config struct {
 	TimeZone string
 	// UserAgent is sent as User-Agent when not empty.
 	UserAgent string
+	// Site is sent as the X-Site header of every request ("0" China site,
+	// "1" International site); empty sends none. Being an X- header, it is
+	// signed with AK/SK credentials.
+	Site string
 	// HTTPClient sends the requests; nil means a new client with keep-alive.
 	HTTPClient *http.Client
 	// Logger receives one line per attempt; nil discards.
@@ -139,6 +146,7 @@ type Client struct {
 	language  string
 	timeZone  string
 	userAgent string
+	site      string
 	http      *http.Client
 	log       Logger
 	retry     retryPolicy
@@ -162,6 +170,7 @@ func New(cfg Config) (*Client, error) {
 		language:  cfg.Language,
 		timeZone:  cfg.TimeZone,
 		userAgent: cfg.UserAgent,
+		site:      cfg.Site,
 		http:      cfg.HTTPClient,
 		log:       cfg.Logger,
 	}
@@ -179,6 +188,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if err := ValidateHeaderValue(c.userAgent+"x", 1024); err != nil {
 		return nil, fmt.Errorf("user agent %w", err)
+	}
+	if c.site != "" && c.site != "0" && c.site != "1" {
+		return nil, errors.New(`site header must be "0" (China site) or "1" (International site)`)
 	}
 	if c.retry, err = newRetryPolicy(cfg.MaxRetries, cfg.RetryMinDelay, cfg.RetryMaxDelay, cfg.RequestTimeout); err != nil {
 		return nil, err
@@ -281,6 +293,9 @@ func (c *Client) newRequest(ctx context.Context, segments []string, query url.Va
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set(HeaderLanguage, lang)
 	req.Header.Set(HeaderTimeZone, tz)
+	if c.site != "" {
+		req.Header.Set(HeaderSite, c.site)
+	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +23,13 @@ type credentials struct {
 	accessKey, secretKey, securityToken     resolved
 	domainID                                resolved
 	userName, password, domainName, authURL resolved
+	// assume_role: exchanged for the agency's temporary keys when
+	// agencyName is set, whatever the method.
+	agencyName, agencyDomainName, agencyDomainID, agencyDuration resolved
 }
+
+// agency reports whether an agency is assumed.
+func (c *credentials) agency() bool { return c.agencyName.set() }
 
 // secrets are every secret value the provider knows, for the log masks.
 func (c *credentials) secrets() []string {
@@ -44,6 +51,11 @@ func resolveCredentials(ctx context.Context, s settings, diags *diag.Diagnostics
 		password:      s["password"],
 		domainName:    s["domain_name"],
 		authURL:       s["auth_url"],
+
+		agencyName:       s["assume_role.agency_name"],
+		agencyDomainName: s["assume_role.domain_name"],
+		agencyDomainID:   s["assume_role.domain_id"],
+		agencyDuration:   s["assume_role.duration"],
 	}
 	akskComplete := c.accessKey.set() && c.secretKey.set()
 	passwordComplete := c.userName.set() && c.password.set() && c.domainName.set()
@@ -98,6 +110,12 @@ func resolveCredentials(ctx context.Context, s settings, diags *diag.Diagnostics
 			}
 		}
 	}
+	if c.agency() && !c.agencyDomainName.set() && !c.agencyDomainID.set() {
+		diags.AddAttributeError(attrPath("assume_role.domain_name"), "Missing assume_role domain",
+			fmt.Sprintf("assume_role.agency_name is set %s, but neither assume_role.domain_name nor assume_role.domain_id is: "+
+				"the exchange names the account that owns the agency. Set domain_name (IAM's call) or domain_id (STS's call) in the "+
+				"assume_role block, or %s or %s without a block.", c.agencyName.where(), EnvAgencyDomainName, EnvAgencyDomainID))
+	}
 	if diags.HasError() {
 		return nil
 	}
@@ -107,7 +125,9 @@ func resolveCredentials(ctx context.Context, s settings, diags *diag.Diagnostics
 				"- a token: set the token attribute or the "+EnvAuthToken+" environment variable ("+EnvOSAuthToken+" is read too); IAM tokens expire after 24 hours;\n"+
 				"- an access key: set access_key and secret_key, or "+EnvAccessKey+" and "+EnvSecretKey+
 				" (plus security_token or "+EnvSecurityToken+" for temporary keys);\n"+
-				"- a password login: set user_name, password and domain_name, or "+EnvUserName+", "+EnvPassword+" and "+EnvDomainName+".")
+				"- a password login: set user_name, password and domain_name, or "+EnvUserName+", "+EnvPassword+" and "+EnvDomainName+";\n"+
+				"- a shared config file: set profile or shared_config_file, or "+EnvProfile+" or "+EnvSharedConfigFile+".\n"+
+				"An assume_role agency needs one of them to exchange for its temporary keys.")
 		return nil
 	}
 
@@ -118,7 +138,7 @@ func resolveCredentials(ctx context.Context, s settings, diags *diag.Diagnostics
 		return nil
 	}
 	c.precedenceWarning(diags)
-	tflog.Debug(ctx, "Service Ticket API authentication method chosen", map[string]any{"method": c.method})
+	tflog.Debug(ctx, "Service Ticket API authentication method chosen", map[string]any{"method": c.method, "assume_role": c.agency()})
 	return c
 }
 
@@ -135,15 +155,24 @@ func (c *credentials) source() string {
 
 // used are the settings of the chosen method.
 func (c *credentials) used() []resolved {
+	var out []resolved
 	switch c.method {
 	case osm.SchemeToken:
-		return []resolved{c.token}
+		out = []resolved{c.token}
 	case osm.SchemeAKSK:
-		return given(c.accessKey, c.secretKey, c.securityToken, c.domainID)
+		out = given(c.accessKey, c.secretKey, c.securityToken, c.domainID)
 	case osm.SchemePassword:
-		return []resolved{c.userName, c.password, c.domainName, c.authURL}
+		out = []resolved{c.userName, c.password, c.domainName, c.authURL}
+	default:
+		return nil
 	}
-	return nil
+	if c.agency() {
+		out = append(out, given(c.agencyName, c.agencyDomainName, c.agencyDomainID, c.agencyDuration)...)
+		if c.method != osm.SchemePassword {
+			out = append(out, c.authURL)
+		}
+	}
+	return out
 }
 
 // precedenceWarning warns when the method used came from the environment
@@ -196,6 +225,71 @@ func names(rs []resolved) string {
 // error rather than one per data source, and the token is shared by every
 // data source of this provider.
 func (c *credentials) authenticator(ctx context.Context, httpClient *http.Client, userAgent string, logger osm.Logger, retry retrySettings, diags *diag.Diagnostics) osm.Authenticator {
+	base := c.baseAuthenticator(ctx, httpClient, userAgent, logger, retry, diags)
+	if base == nil || !c.agency() {
+		return base
+	}
+	duration := time.Duration(0)
+	if c.agencyDuration.set() {
+		n, _ := strconv.Atoi(c.agencyDuration.value) // checked while resolving
+		duration = time.Duration(n) * time.Second
+	}
+	auth, err := osm.NewAgencyAuth(osm.AgencyConfig{
+		Base: base, IAMURL: c.authURL.value, STSURL: stsURL(c.authURL.value),
+		AgencyName: c.agencyName.value, DomainName: c.agencyDomainName.value, DomainID: c.agencyDomainID.value, Duration: duration,
+		UserAgent: userAgent, HTTPClient: httpClient, Logger: logger,
+		MaxRetries: retry.maxRetries, RetryMinDelay: retry.minDelay, RetryMaxDelay: retry.maxDelay, RequestTimeout: retry.timeout,
+		Secrets: secretsOf(logger), // every temporary secret joins the provider's redacted secrets
+	})
+	if err != nil {
+		diags.AddAttributeError(path.Root(assumeRoleBlock), "Invalid assume_role settings", err.Error()+".")
+		return nil
+	}
+	// Exchange now, bounded like the login, so that a refused agency is
+	// one provider error rather than one per data source.
+	lctx, cancel := context.WithTimeout(ctx, retry.loginCeiling())
+	defer cancel()
+	if _, err := auth.Credentials(lctx); err != nil {
+		summary, detail := describeAgencyError(err, c)
+		diags.AddError(summary, detail)
+		return nil
+	}
+	return auth
+}
+
+// describeAgencyError explains a failed exchange for an agency's keys.
+func describeAgencyError(err error, c *credentials) (summary, detail string) {
+	var le *osm.LoginError
+	if errors.As(err, &le) {
+		return describeLoginError(err) // the password login of the base credentials failed
+	}
+	var ae *osm.AgencyError
+	what := "Exchanging the credentials for the temporary access keys of agency " + fmt.Sprintf("%q", c.agencyName.value) +
+		" failed: " + err.Error() + "."
+	call := "IAM (POST /v3.0/OS-CREDENTIAL/securitytokens on the auth_url host)"
+	if c.agencyDomainID.set() {
+		call = "STS (POST /v5/agencies/assume on the auth_url host, iam. replaced by sts.)"
+	}
+	if !errors.As(err, &ae) {
+		return "Cannot assume the agency", what
+	}
+	switch {
+	case ae.HTTPStatus == 0:
+		return "Cannot reach IAM to assume the agency", what + "\n\nThe exchange goes to " + call + ". Check auth_url (or " +
+			EnvAuthURL + "), region and cloud, DNS, proxy settings and network access."
+	case ae.HTTPStatus >= 400 && ae.HTTPStatus < 500 && ae.HTTPStatus != 429:
+		return "IAM refused to assume the agency", what + "\n\nThe exchange goes to " + call + ", authenticated with the " +
+			c.method + " credentials (" + c.source() + "). Check assume_role.agency_name and the account that owns it " +
+			"(assume_role.domain_name or domain_id), and that the agency trusts this account and the credentials may assume it. " +
+			"The provider does not ask again during this run."
+	default:
+		return "Cannot assume the agency", what + "\n\nThe exchange goes to " + call + "; run Terraform again later if IAM is unavailable."
+	}
+}
+
+// baseAuthenticator builds the osm.Authenticator of the chosen method,
+// before any agency.
+func (c *credentials) baseAuthenticator(ctx context.Context, httpClient *http.Client, userAgent string, logger osm.Logger, retry retrySettings, diags *diag.Diagnostics) osm.Authenticator {
 	switch c.method {
 	case osm.SchemeToken:
 		auth, err := osm.NewTokenAuth(c.token.value)
@@ -312,6 +406,11 @@ func describeAuthError(err error, caseID string) (summary, detail string, ok boo
 			"The token from the IAM password login was refused, and so was a freshly fetched one. Check that auth_url (" + EnvAuthURL +
 			") is the IAM of the same site as the endpoint, and that the IAM user of user_name and domain_name belongs to the account " +
 			"that owns the ticket.", true
+	case osm.SchemeAgency:
+		return "Service Ticket API rejected the credentials", what + "\n\n" +
+			"The API gateway refused the signature made with the agency's temporary access keys. Check that the agency " +
+			"(assume_role) belongs to the account that owns the ticket and grants access to the Service Ticket API, that " +
+			"x_site (the X-Site header) matches the account's site, and that this machine's clock is within 15 minutes of UTC.", true
 	}
 	return "", "", false
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/provider"
 )
@@ -71,14 +72,28 @@ func TestDocs_configurationTableCoversEverySchemaAttribute(t *testing.T) {
 	if len(inTable) == 0 {
 		t.Fatal("no rows found in the Configuration reference table")
 	}
-	var missing, stale []string
+	// Every attribute, and every attribute of a block as block.attribute.
+	names := map[string]bool{}
 	for name := range resp.Schema.Attributes {
+		names[name] = true
+	}
+	for block, b := range resp.Schema.Blocks {
+		nb, ok := b.(schema.SingleNestedBlock)
+		if !ok {
+			t.Fatalf("block %s: only single nested blocks are checked", block)
+		}
+		for name := range nb.Attributes {
+			names[block+"."+name] = true
+		}
+	}
+	var missing, stale []string
+	for name := range names {
 		if !inTable[name] {
 			missing = append(missing, name)
 		}
 	}
 	for name := range inTable {
-		if _, ok := resp.Schema.Attributes[name]; !ok {
+		if !names[name] {
 			stale = append(stale, name)
 		}
 	}

@@ -22,6 +22,8 @@ var exercisedExamples = map[string]string{
 	"provider/auth_token.tf":                                      "TestAccProviderAuth_tokenExample",
 	"provider/auth_aksk.tf":                                       "TestAccProviderAuth_akskExample",
 	"provider/auth_password.tf":                                   "TestAccProviderAuth_passwordExample",
+	"provider/auth_shared_config.tf":                              "TestSharedConfig_example",
+	"provider/assume_role.tf":                                     "TestAssumeRole_example",
 	"data-sources/servicerequest_case_status/data-source.tf":      "TestAccExamples_dataSource",
 	"data-sources/servicerequest_case_status/postcondition.tf":    "TestAccExamples_postcondition",
 	"data-sources/servicerequest_case_status/check.tf":            "TestAccExamples_check",

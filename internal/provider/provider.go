@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
@@ -35,6 +36,14 @@ var (
 type servicerequestProvider struct {
 	version string
 	env     LookupEnv
+	// observe, when set (by tests), receives where each Configure
+	// resolved the service and IAM to be.
+	observe func(location)
+}
+
+// location is where a configured provider sends its requests.
+type location struct {
+	Endpoint, Site, XSite, Cloud, Region, AuthURL string
 }
 
 // New returns a constructor of the provider, for providerserver.Serve and
@@ -65,8 +74,10 @@ func (p *servicerequestProvider) Schema(_ context.Context, _ provider.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the status of Huawei Cloud service tickets through the Service Ticket (OSM) API, " +
 			"so that a plan can read, or refuse to proceed on, the state of a support ticket. " +
-			"It authenticates with a token, an access key pair (AK/SK signing) or an IAM password login.",
+			"It authenticates with a token, an access key pair (AK/SK signing, also from a KooCLI shared config profile) or an " +
+			"IAM password login, optionally exchanged for an agency's temporary access keys (`assume_role`).",
 		Attributes: providerAttributes(), // settings.go
+		Blocks:     providerBlocks(),
 	}
 }
 
@@ -79,6 +90,16 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	if diags.HasError() {
 		return
 	}
+	shadowed := applySharedConfig(s, p.env, diags) // sharedconfig.go: fills in what the block and environment leave unset
+	if diags.HasError() {
+		return
+	}
+	checkEnvValue(settingOf("region"), s["region"], diags) // a region from the profile
+	site := resolveLocation(s, diags)                      // location.go
+	if diags.HasError() {
+		return
+	}
+	shadowedProfileWarning(s, shadowed, diags)
 	creds := resolveCredentials(ctx, s, diags)
 	minDelay, maxDelay := retryDelays(s, diags)
 	caPEM := trustedCAs(s, diags)
@@ -107,6 +128,7 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		Language:   s.str("language"),
 		TimeZone:   s.str("time_zone"),
 		UserAgent:  userAgent,
+		Site:       s.str("x_site"),
 		HTTPClient: httpClient,
 		Logger:     logger,
 		Secrets:    secretsOf(logger), // every configured secret, redacted even if this method never sends it
@@ -123,6 +145,14 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		diags.AddError("Cannot configure the Service Ticket API client", err.Error())
 		return
 	}
+	if p.observe != nil {
+		p.observe(location{Endpoint: s.str("endpoint"), Site: site, XSite: s.str("x_site"), Cloud: s.str("cloud"),
+			Region: s.str("region"), AuthURL: s.str("auth_url")})
+	}
+	tflog.Debug(ctx, "Service Ticket API location resolved", map[string]any{
+		"endpoint": data.client.Endpoint(), "site": site, "x_site": s.str("x_site"), "cloud": s.str("cloud"),
+		"region": s.str("region"), "auth_url": s.str("auth_url"),
+	})
 	resp.DataSourceData = data
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +46,15 @@ const (
 	EnvAuthURL       = "HW_AUTH_URL"
 	EnvMaxRetries    = "HW_MAX_RETRIES"
 	EnvInsecure      = "HW_INSECURE"
+
+	EnvRegion           = "HW_REGION_NAME"
+	EnvCloud            = "HW_CLOUD"
+	EnvSharedConfigFile = "HW_SHARED_CONFIG_FILE"
+	EnvProfile          = "HW_PROFILE"
+	EnvAgencyName       = "HW_ASSUME_ROLE_AGENCY_NAME"
+	EnvAgencyDomainName = "HW_ASSUME_ROLE_DOMAIN_NAME"
+	EnvAgencyDomainID   = "HW_ASSUME_ROLE_DOMAIN_ID"
+	EnvAgencyDuration   = "HW_ASSUME_ROLE_DURATION"
 )
 
 // DefaultEndpoint is the documented host of the China site.
@@ -71,7 +81,8 @@ const (
 	maxRequestTimeout  = time.Hour
 )
 
-const precedence = "When several methods are configured, `token` wins, then `access_key`/`secret_key`, then the password login."
+const precedence = "When several methods are configured, `token` wins, then `access_key`/`secret_key` " +
+	"(from the provider block, the environment, then the shared config file), then the password login."
 
 // LookupEnv reads one environment variable, as os.LookupEnv does. The
 // provider reads its environment through one, so that tests can give it an
@@ -142,7 +153,9 @@ var providerSettings = []setting{
 		schema: schema.StringAttribute{
 			MarkdownDescription: "Shortcut for the documented hosts: `china` (`osm.cn-south-1.myhuaweicloud.com`), " +
 				"`international` (`osm.ap-southeast-3.myhuaweicloud.com`) or `europe` (`osm.eu-west-101.myhuaweicloud.eu`). " +
-				"Takes precedence over the `" + EnvEndpoint + "` environment variable. Conflicts with `endpoint`.",
+				"Takes precedence over the `" + EnvEndpoint + "` environment variable. Conflicts with `endpoint`. " +
+				"When neither `site` nor `endpoint` is set, `cloud` (or an `eu-west-1*` `region`) chooses it: `europe` for " +
+				"`myhuaweicloud.eu`, else `china`.",
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.OneOf("china", "international", "europe")},
 		}},
@@ -153,7 +166,8 @@ var providerSettings = []setting{
 			MarkdownDescription: "Base URL of the Service Ticket API. An absolute `https://` URL; `http://` only for a loopback " +
 				"address (`127.0.0.1`, `::1`, `localhost`), since the credentials would otherwise cross the network in cleartext. " +
 				"A path prefix and a trailing slash are allowed. Falls back to the `" + EnvEndpoint + "` environment variable, " +
-				"then `" + DefaultEndpoint + "`. Conflicts with `site`.",
+				"then the host of the site `cloud` chooses (`" + DefaultEndpoint + "` by default). Conflicts with `site`. " +
+				"The host is never built from `region`: the service has one host per site.",
 			Optional:   true,
 			Validators: []validator.String{endpointURL(), stringvalidator.ConflictsWith(path.MatchRoot("site"))},
 		}},
@@ -224,18 +238,105 @@ var providerSettings = []setting{
 			Optional:   true,
 			Validators: []validator.String{headerValue(osm.DomainNameMaxLength)},
 		}},
-	{attr: "auth_url", credential: true, envs: []string{EnvAuthURL}, def: osm.DefaultAuthURL,
+	{attr: "auth_url", credential: true, envs: []string{EnvAuthURL},
 		check:  func(s string) error { _, err := osm.ParseAuthURL(s); return err },
 		expect: `an absolute https URL such as "` + osm.DefaultAuthURL + `"`,
 		schema: schema.StringAttribute{
-			MarkdownDescription: "IAM base URL for the password login, for example `https://iam.ap-southeast-3.myhuaweicloud.com/v3`. " +
-				"An absolute `https://` URL (`http://` only for a loopback address); a path prefix and a trailing slash are allowed. " +
-				"Falls back to the `" + EnvAuthURL + "` environment variable, then `" + osm.DefaultAuthURL + "`.",
+			MarkdownDescription: "IAM base URL for the password login and the `assume_role` exchange, for example " +
+				"`https://iam.ap-southeast-3.myhuaweicloud.com/v3`. An absolute `https://` URL (`http://` only for a loopback address); " +
+				"a path prefix and a trailing slash are allowed. Falls back to the `" + EnvAuthURL + "` environment variable, then, " +
+				"as the Huawei Cloud provider does, the regional IAM `https://iam.{region}.{cloud}/v3` when `region` is known, " +
+				"`https://iam.eu-west-101.myhuaweicloud.eu/v3` on the `myhuaweicloud.eu` cloud, else `" + osm.DefaultAuthURL + "`.",
 			Optional: true,
 			Validators: []validator.String{checkValidator{
 				check: func(s string) error { _, err := osm.ParseAuthURL(s); return err },
 				desc:  `an absolute https URL such as "` + osm.DefaultAuthURL + `"`,
 			}},
+		}},
+	{attr: "region", envs: []string{EnvRegion}, check: checkRegion, expect: `a region name such as "cn-north-4" or "eu-west-101"`,
+		schema: schema.StringAttribute{
+			MarkdownDescription: "Huawei Cloud region, such as `cn-north-4`. The Service Ticket API has one host per site, " +
+				"so the region never picks the API host; it only chooses the default `auth_url` (`https://iam.{region}.{cloud}/v3`) " +
+				"and, for an `eu-west-1*` region, the `myhuaweicloud.eu` cloud. Falls back to the `" + EnvRegion +
+				"` environment variable, then the shared config profile's `region`. Lower-case letters, digits and `-`.",
+			Optional:   true,
+			Validators: []validator.String{checkValidator{check: checkRegion, desc: "lower-case letters, digits and \"-\", such as \"cn-north-4\""}},
+		}},
+	{attr: "cloud", envs: []string{EnvCloud}, check: checkCloud, expect: `a domain such as "myhuaweicloud.com" or "myhuaweicloud.eu"`,
+		schema: schema.StringAttribute{
+			MarkdownDescription: "Cloud domain: `myhuaweicloud.com` or `myhuaweicloud.eu` (the European site). Falls back to the `" +
+				EnvCloud + "` environment variable, then `myhuaweicloud.eu` for an `eu-west-1*` `region` or `site = \"europe\"`, else " +
+				"`myhuaweicloud.com`. It chooses the site when neither `site` nor `endpoint` is set, and the default `auth_url`. " +
+				"Another domain needs `endpoint`, since the service documents no host there.",
+			Optional:   true,
+			Validators: []validator.String{checkValidator{check: checkCloud, desc: "a domain such as \"myhuaweicloud.com\""}},
+		}},
+	{attr: "x_site",
+		schema: schema.Int64Attribute{
+			MarkdownDescription: "Value of the `X-Site` header sent with every request, which tells the service which site " +
+				"the account belongs to: `0` for the China site, `1` for the International site (an international account " +
+				"read as a China-site one is refused). By default it follows `site`: `0` for `china`, `1` for `international`; " +
+				"none is sent for `europe` or a custom `endpoint`. Signed like every `X-` header with access keys.",
+			Optional:   true,
+			Validators: []validator.Int64{int64validator.OneOf(0, 1)},
+		}},
+	{attr: "shared_config_file", envs: []string{EnvSharedConfigFile},
+		schema: schema.StringAttribute{
+			MarkdownDescription: "Path of the shared config file of KooCLI (`hcloud`), JSON, to read an access key from; `~/` is " +
+				"expanded. Falls back to the `" + EnvSharedConfigFile + "` environment variable, then `~/.hcloud/config.json` when " +
+				"`profile` is set. The file is read only when this or `profile` is set. Its access keys are used only when neither " +
+				"the provider block nor the environment sets `access_key` or `secret_key` (block > environment > file, unlike the " +
+				"Huawei Cloud provider, where the file overrides both). Keys must be stored unencrypted " +
+				"(`hcloud configure set --cli-auth-encrypt=false`).",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		}},
+	{attr: "profile", envs: []string{EnvProfile},
+		schema: schema.StringAttribute{
+			MarkdownDescription: "Name of the profile of the shared config file to read: its `accessKeyId`, `secretAccessKey` and " +
+				"`securityToken` (`ssoAuth.stsToken` for an SSO profile), and `region`, `domainId`, `agencyName` and " +
+				"`agencyDomainName` where the provider block and the environment leave them unset. Falls back to the `" +
+				EnvProfile + "` environment variable, then the file's `current` profile.",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		}},
+	{attr: "assume_role.agency_name", credential: true, envs: []string{EnvAgencyName}, check: osm.ValidateAgencyName,
+		expect: fmt.Sprintf(`1 to %d characters without ":"`, osm.AgencyNameMaxLength),
+		schema: schema.StringAttribute{
+			MarkdownDescription: "Name of the agency to assume: the provider exchanges its credentials for the agency's temporary " +
+				"access keys and signs every request with them. Without an `assume_role` block, the `" + EnvAgencyName +
+				"` environment variable turns assume-role on, then the profile's `agencyName`. Required in the block.",
+			Optional:   true,
+			Validators: []validator.String{checkValidator{check: osm.ValidateAgencyName, desc: fmt.Sprintf(`1 to %d characters without ":"`, osm.AgencyNameMaxLength)}},
+		}},
+	{attr: "assume_role.domain_name", credential: true, envs: []string{EnvAgencyDomainName},
+		check: header(osm.DomainNameMaxLength), expect: headerExpect(osm.DomainNameMaxLength),
+		schema: schema.StringAttribute{
+			MarkdownDescription: "Name of the account that owns the agency. The exchange is then IAM's " +
+				"`POST /v3.0/OS-CREDENTIAL/securitytokens` on the `auth_url` host. Set this or `domain_id`. " +
+				"Without a block: `" + EnvAgencyDomainName + "`, then the profile's `agencyDomainName`.",
+			Optional:   true,
+			Validators: []validator.String{headerValue(osm.DomainNameMaxLength), stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("domain_id"))},
+		}},
+	{attr: "assume_role.domain_id", credential: true, envs: []string{EnvAgencyDomainID},
+		check: header(osm.DomainIDMaxLength), expect: headerExpect(osm.DomainIDMaxLength),
+		schema: schema.StringAttribute{
+			MarkdownDescription: "ID of the account that owns the agency. The exchange is then STS's `POST /v5/agencies/assume` " +
+				"(agency URN `iam::{domain_id}:agency:{agency_name}`) on the `auth_url` host with `iam.` replaced by `sts.`. " +
+				"Set this or `domain_name`. Without a block: `" + EnvAgencyDomainID + "`.",
+			Optional:   true,
+			Validators: []validator.String{headerValue(osm.DomainIDMaxLength)},
+		}},
+	{attr: "assume_role.duration", credential: true, envs: []string{EnvAgencyDuration}, check: checkAgencyDuration,
+		expect: fmt.Sprintf("a whole number of seconds from %d to %d", int(osm.MinAgencyDuration.Seconds()), int(osm.MaxAgencyDuration.Seconds())),
+		schema: schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("Lifetime of the temporary access keys in seconds, %d to %d. Unset, the IAM call asks "+
+				"for %d (12 hours, as the Huawei Cloud provider) and the STS call leaves it to STS. The keys are exchanged again "+
+				"%s before they expire (half their lifetime before, for shorter ones), so a long wait cannot outlive them. "+
+				"Without a block: `%s`.", int(osm.MinAgencyDuration.Seconds()), int(osm.MaxAgencyDuration.Seconds()),
+				int(osm.DefaultAgencyDuration.Seconds()), osm.FormatDuration(osm.AgencyRenewBefore), EnvAgencyDuration),
+			Optional:   true,
+			Validators: []validator.Int64{int64validator.Between(int64(osm.MinAgencyDuration.Seconds()), int64(osm.MaxAgencyDuration.Seconds()))},
 		}},
 	{attr: "max_retries", envs: []string{EnvMaxRetries}, def: strconv.Itoa(osm.DefaultMaxRetries),
 		check: func(s string) error {
@@ -344,9 +445,68 @@ var providerSettings = []setting{
 func providerAttributes() map[string]schema.Attribute {
 	attrs := make(map[string]schema.Attribute, len(providerSettings))
 	for _, s := range providerSettings {
-		attrs[s.attr] = s.schema
+		if !strings.Contains(s.attr, ".") {
+			attrs[s.attr] = s.schema
+		}
 	}
 	return attrs
+}
+
+// assumeRoleBlock is the provider's one block.
+const assumeRoleBlock = "assume_role"
+
+// providerBlocks is the assume_role block, from the table's
+// "assume_role.*" settings.
+func providerBlocks() map[string]schema.Block {
+	attrs := map[string]schema.Attribute{}
+	for _, s := range providerSettings {
+		if block, name, ok := strings.Cut(s.attr, "."); ok && block == assumeRoleBlock {
+			attrs[name] = s.schema
+		}
+	}
+	return map[string]schema.Block{assumeRoleBlock: schema.SingleNestedBlock{
+		MarkdownDescription: "Assume an agency (IAM delegation): the provider exchanges the credentials it is configured with " +
+			"for the agency's temporary access keys, keeps them for the run, exchanges them again before they expire, and " +
+			"signs every request with them. With this block the `HW_ASSUME_ROLE_*` environment variables are not read; " +
+			"without it, `" + EnvAgencyName + "` turns assume-role on.",
+		Attributes: attrs,
+	}}
+}
+
+// attrPath is the schema path of a setting: "assume_role.agency_name" is
+// the agency_name attribute of the assume_role block.
+func attrPath(attr string) path.Path {
+	if block, name, ok := strings.Cut(attr, "."); ok {
+		return path.Root(block).AtName(name)
+	}
+	return path.Root(attr)
+}
+
+var (
+	regionRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	cloudRe  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+)
+
+func checkRegion(s string) error {
+	if len(s) > 64 || !regionRe.MatchString(s) {
+		return errors.New(`is not a region name (lower-case letters, digits and "-")`)
+	}
+	return nil
+}
+
+func checkCloud(s string) error {
+	if len(s) > 253 || !cloudRe.MatchString(s) {
+		return errors.New("is not a domain name")
+	}
+	return nil
+}
+
+func checkAgencyDuration(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < int(osm.MinAgencyDuration.Seconds()) || n > int(osm.MaxAgencyDuration.Seconds()) {
+		return errors.New("is not a whole number of seconds in range")
+	}
+	return nil
 }
 
 // resolved is one setting's value and where it came from: "attribute",
@@ -365,8 +525,14 @@ func (r resolved) where() string {
 	case "default":
 		return "by default"
 	}
+	if r.fromFile() {
+		return "in " + r.source
+	}
 	return "by the " + r.source + " environment variable"
 }
+
+// fromFile reports whether the value came from the shared config file.
+func (r resolved) fromFile() bool { return strings.HasPrefix(r.source, profileSourcePrefix) }
 
 // settings are the resolved provider settings, by attribute name.
 type settings map[string]resolved
@@ -399,11 +565,14 @@ func (s settings) duration(attr string) time.Duration {
 // attribute only known after apply is an error.
 func resolveSettings(ctx context.Context, cfg tfsdk.Config, env LookupEnv, diags *diag.Diagnostics) settings {
 	out := make(settings, len(providerSettings))
+	var block types.Object
+	diags.Append(cfg.GetAttribute(ctx, path.Root(assumeRoleBlock), &block)...)
 	for _, s := range providerSettings {
 		text, known, null := configText(ctx, cfg, s, diags)
+		inBlock := strings.HasPrefix(s.attr, assumeRoleBlock+".")
 		switch {
 		case !known:
-			diags.AddAttributeError(path.Root(s.attr), "Unknown "+s.attr+" value",
+			diags.AddAttributeError(attrPath(s.attr), "Unknown "+s.attr+" value",
 				"The provider cannot be configured with a "+s.attr+" that is only known after apply. "+
 					"Use a value known at plan time, or leave it unset to use the environment variable or the default.")
 			continue
@@ -416,7 +585,15 @@ func resolveSettings(ctx context.Context, cfg tfsdk.Config, env LookupEnv, diags
 			continue
 		}
 		r := resolved{attr: s.attr, value: s.def, source: "default"}
-		for _, name := range s.envs {
+		envs := s.envs
+		if inBlock && !block.IsNull() {
+			envs = nil // a block is taken as a whole, never completed from the environment
+			if s.attr == assumeRoleBlock+".agency_name" {
+				diags.AddAttributeError(attrPath(s.attr), "Missing assume_role.agency_name",
+					"The assume_role block needs agency_name, the name of the agency to assume. Set it, or remove the block.")
+			}
+		}
+		for _, name := range envs {
 			v, ok := env(name)
 			if v = strings.TrimSpace(v); !ok || v == "" {
 				continue
@@ -447,7 +624,14 @@ func checkEnvValue(s setting, r resolved, diags *diag.Diagnostics) {
 	if !s.secret {
 		got = fmt.Sprintf(" (got %q)", osm.Sanitize(r.value, 120))
 	}
-	diags.AddAttributeError(path.Root(s.attr), "Invalid "+s.attr+" value",
+	if r.fromFile() {
+		diags.AddAttributeError(attrPath(s.attr), "Invalid "+s.attr+" value",
+			fmt.Sprintf("The value in %s, used for %s, %s%s. Expected %s. "+
+				"Fix the profile, or set %s in the provider block or the environment.",
+				r.source, s.attr, err, got, s.expect, s.attr))
+		return
+	}
+	diags.AddAttributeError(attrPath(s.attr), "Invalid "+s.attr+" value",
 		fmt.Sprintf("The %s environment variable, used for %s, %s%s. Expected %s. "+
 			"Fix or unset the variable, or set %s in the provider block.",
 			r.source, s.attr, err, got, s.expect, s.attr))
@@ -465,7 +649,7 @@ func settingOf(attr string) setting {
 
 // configText reads one attribute of the provider block as text.
 func configText(ctx context.Context, cfg tfsdk.Config, s setting, diags *diag.Diagnostics) (text string, known, null bool) {
-	p := path.Root(s.attr)
+	p := attrPath(s.attr)
 	switch s.schema.(type) {
 	case schema.Int64Attribute:
 		var v types.Int64
