@@ -25,7 +25,7 @@ var Tickets = map[string]int{
 
 // Options controls a demo run.
 type Options struct {
-	Terraform string // terraform executable; "" for the one on PATH
+	Terraform string // terraform executable; "" for tfrun.Terraform()
 	Provider  string // provider binary; "" builds one
 	NoColor   bool
 	Stdout    io.Writer

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/demo"
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 // TestRun runs `make demo`'s program end to end: the provider binary under
 // the real Terraform CLI through dev_overrides, against the fake service.
 func TestRun(t *testing.T) {
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("no terraform CLI on PATH")
+	if _, err := exec.LookPath(tfrun.Terraform()); err != nil {
+		t.Skipf("no terraform CLI (%s)", tfrun.Terraform())
 	}
 	var out bytes.Buffer
 	err := demo.Run(context.Background(), demo.Options{NoColor: true, Stdout: &out, Stderr: &out})

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -45,6 +46,7 @@ var siteEndpoints = map[string]string{
 var (
 	_ provider.Provider              = (*servicerequestProvider)(nil)
 	_ provider.ProviderWithFunctions = (*servicerequestProvider)(nil)
+	_ provider.ProviderWithActions   = (*servicerequestProvider)(nil)
 )
 
 type servicerequestProvider struct {
@@ -221,6 +223,7 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 	}
 	data := &providerData{client: client, transport: transport}
 	resp.DataSourceData = data
+	resp.ActionData = data
 }
 
 // providerDataOf is every data source's Configure: the configured
@@ -270,4 +273,8 @@ func (p *servicerequestProvider) DataSources(context.Context) []func() datasourc
 
 func (p *servicerequestProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{NewStatusNameFunction, NewIsClosedFunction}
+}
+
+func (p *servicerequestProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewWaitForCaseStatusAction}
 }
