@@ -98,7 +98,7 @@ func TestExamples_terraformValidate(t *testing.T) {
 					t.Skipf("provider functions need Terraform 1.8 or later; this is %s", cli.Version)
 				}
 			}
-			if strings.HasPrefix(filepath.ToSlash(rel), "actions/") || strings.Contains(name, "apply_time") {
+			if strings.HasPrefix(filepath.ToSlash(rel), "actions/") || strings.Contains(rel, "apply_time") {
 				if !cli.AtLeast(1, 14) || cli.OpenTofu {
 					t.Skipf("actions need Terraform 1.14 or later; this is %s", cli.Version)
 				}
