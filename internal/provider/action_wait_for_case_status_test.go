@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -158,7 +159,7 @@ func TestWaitForCaseStatusAction_terminalStatusFailsFast(t *testing.T) {
 				// A 10-minute wait that must end at the first poll.
 				Config: providerBlock(url) + gatedChange("CS-CANCELED", "[3]", `timeout = "10m"
     poll_interval = "1m"`, "v1"),
-				ExpectError: errRe(`Service ticket reached a terminal status.*case "CS-CANCELED" reached 4 \(Canceled\) ` +
+				ExpectError: errRe(`Service ticket reached a terminal status.*Case "CS-CANCELED" reached 4 \(Canceled\) ` +
 					`after .* and 1 poll while waiting for 3 \(Completed\).*If 4 \(Canceled\) is an acceptable outcome, add 4 to statuses`),
 			},
 			{
@@ -350,9 +351,8 @@ func TestWaitForCaseStatusAction_invokeShowsProgressAndLeaksNothing(t *testing.T
 }
 
 // TestWaitForCaseStatusAction_interruptStopsTheWait sends Ctrl-C to a real
-// terraform apply whose gate is waiting (a 10-minute timeout): the action
-// must stop at once with a canceled error and the resource must not be
-// created.
+// terraform apply whose gate is waiting (a 10-minute timeout): the apply
+// must stop at once and the resource must not be created.
 func TestWaitForCaseStatusAction_interruptStopsTheWait(t *testing.T) {
 	requireActions(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -393,9 +393,17 @@ func TestWaitForCaseStatusAction_interruptStopsTheWait(t *testing.T) {
 	took := time.Since(start)
 	t.Logf("terraform stopped %s after Ctrl-C", took.Round(time.Millisecond))
 	out := w.out.String()
-	// Terraform 1.14 reports the interrupted action as "execution halted".
-	if !strings.Contains(out, "Interrupt received") || !strings.Contains(out, "execution halted") && !strings.Contains(out, "canceled") {
+	// Terraform 1.14.0 reports the interrupted action as "execution
+	// halted", or at times crashes while stopping its graph walk ("range
+	// function continued iteration"), a Terraform bug after the provider
+	// has stopped: what matters here is that it stops at once and creates
+	// nothing. TestWaitForCaseStatusAction_stopProviderEndsTheWait checks
+	// the provider's side of Ctrl-C (StopProvider) in process.
+	if !strings.Contains(out, "Interrupt received") {
 		t.Errorf("the output should say the apply was interrupted:\n%s", tail(out))
+	}
+	if strings.Contains(out, "TERRAFORM CRASH") {
+		t.Logf("terraform crashed while stopping (a Terraform 1.14.0 bug, not the provider's):\n%s", grepLines(out, "panic:"))
 	}
 	if took > 30*time.Second {
 		t.Errorf("terraform took %s to stop after Ctrl-C", took)
@@ -417,5 +425,119 @@ func TestWaitForCaseStatusAction_interruptStopsTheWait(t *testing.T) {
 		if len(r.Instances) > 0 {
 			t.Errorf("the interrupted gate must not let %s be created:\n%s", r.Type, b)
 		}
+	}
+}
+
+// objectOf builds a configuration value for a schema block: the given
+// attributes set, every other attribute null, nested blocks empty.
+func objectOf(b *tfprotov6.SchemaBlock, set map[string]tftypes.Value) tftypes.Value {
+	typ := b.ValueType().(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		if v, ok := set[name]; ok {
+			vals[name] = v
+			continue
+		}
+		switch at.(type) {
+		case tftypes.List, tftypes.Set:
+			if isBlock(b, name) {
+				vals[name] = tftypes.NewValue(at, []tftypes.Value{})
+				continue
+			}
+		}
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	return tftypes.NewValue(typ, vals)
+}
+
+func isBlock(b *tfprotov6.SchemaBlock, name string) bool {
+	for _, nb := range b.BlockTypes {
+		if nb.TypeName == name {
+			return true
+		}
+	}
+	return false
+}
+
+func dynamicValue(t *testing.T, v tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	dv, err := tfprotov6.NewDynamicValue(v.Type(), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+// TestWaitForCaseStatusAction_stopProviderEndsTheWait is what Ctrl-C does
+// to a running action, in process: Terraform calls StopProvider, and the
+// action must end its wait at once with a canceled error, not at the next
+// poll nor at the timeout.
+func TestWaitForCaseStatusAction_stopProviderEndsTheWait(t *testing.T) {
+	f, url := newFake(t)
+	ctx := context.Background()
+	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	cfg := objectOf(schemas.Provider.Block, map[string]tftypes.Value{"endpoint": str(url), "token": str(testToken)})
+	presp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.14.0", Config: dynamicValue(t, cfg)})
+	if err != nil || len(presp.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %+v", err, presp.Diagnostics)
+	}
+	actions, ok := server.(tfprotov6.ProviderServerWithActions)
+	if !ok {
+		t.Fatal("the provider server has no actions")
+	}
+	block := schemas.ActionSchemas["servicerequest_wait_for_case_status"].Schema.Block
+	acfg := objectOf(block, map[string]tftypes.Value{
+		"case_id":       str("CS-PROCESSING"),
+		"statuses":      tftypes.NewValue(tftypes.Set{ElementType: tftypes.Number}, []tftypes.Value{tftypes.NewValue(tftypes.Number, 3)}),
+		"timeout":       str("10m"),
+		"poll_interval": str("1m"),
+	})
+	stream, err := actions.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{
+		ActionType: "servicerequest_wait_for_case_status", Config: dynamicValue(t, acfg),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress []string
+	var stopped time.Time
+	var completed *tfprotov6.CompletedInvokeActionEventType
+	for ev := range stream.Events {
+		switch e := ev.Type.(type) {
+		case tfprotov6.ProgressInvokeActionEventType:
+			progress = append(progress, e.Message)
+			// The first poll is done and the wait pauses for a minute:
+			// stop it there.
+			stopped = time.Now()
+			if _, err := server.StopProvider(ctx, &tfprotov6.StopProviderRequest{}); err != nil {
+				t.Fatal(err)
+			}
+		case tfprotov6.CompletedInvokeActionEventType:
+			completed = &e
+		}
+	}
+	took := time.Since(stopped)
+	if len(progress) != 1 || !strings.HasPrefix(progress[0], "Ticket CS-PROCESSING is Processing (1); waiting for Completed; ") {
+		t.Fatalf("progress %q, want one message for the first poll", progress)
+	}
+	if completed == nil || len(completed.Diagnostics) == 0 {
+		t.Fatalf("the action ended without an error: %+v", completed)
+	}
+	d := completed.Diagnostics[0]
+	if d.Summary != "Waiting for the service ticket status was canceled" || !strings.Contains(d.Detail, `Canceled after`) {
+		t.Fatalf("diagnostic %q: %q", d.Summary, d.Detail)
+	}
+	if took > 5*time.Second {
+		t.Fatalf("the action took %s to stop", took)
+	}
+	if n := f.RequestCount("CS-PROCESSING"); n != 1 {
+		t.Fatalf("the fake saw %d requests, want 1", n)
 	}
 }
