@@ -65,8 +65,8 @@ func (a *waitForCaseStatusAction) Schema(_ context.Context, _ action.SchemaReque
 			"`lifecycle { action_trigger { events = [before_create, before_update] ... } }`, a failure stops the apply " +
 			"before that resource is created or updated: an apply-time gate, checked when the change is made rather than " +
 			"when it was planned. It can also be run on its own with `terraform apply -invoke=action.servicerequest_wait_for_case_status.NAME`. " +
-			"Actions need Terraform 1.14 or later; older Terraform versions and OpenTofu ignore this action type " +
-			"(the provider's data sources and functions keep working there).",
+			"Actions need Terraform 1.14 or later: older versions and OpenTofu reject a configuration with an `action` block, " +
+			"while the provider's data sources and functions keep working there.",
 		Attributes: map[string]schema.Attribute{
 			"case_id": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("ID of the service ticket, 1 to %d characters with no control characters.", osm.CaseIDMaxLength),
