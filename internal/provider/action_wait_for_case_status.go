@@ -269,7 +269,7 @@ func (a *waitForCaseStatusAction) Invoke(ctx context.Context, req action.InvokeR
 	if !o.Once {
 		settings = fmt.Sprintf("poll_interval %s, timeout %s", shortDuration(o.Interval), shortDuration(o.Timeout))
 	}
-	gate := "The change this action guards was not made."
+	gate := "Any create or update that triggered this action is not made."
 	switch we.Reason {
 	case osm.WaitNotReached:
 		resp.Diagnostics.AddError("Service ticket is not in the required status",

@@ -82,7 +82,7 @@ func TestWaitForCaseStatusAction_refusesCreationOutOfStatus(t *testing.T) {
 				Config:    config,
 				ExpectError: errRe(`Service ticket is not in the required status.*` +
 					`Case "CS-GATE" is 1 \(Processing\), not 3 \(Completed\) \(checked once: timeout is unset\)` +
-					`.*The change this action guards was not made`),
+					`.*Any create or update that triggered this action is not made`),
 			},
 			{
 				// The refused apply left nothing behind: once the ticket is
@@ -539,5 +539,65 @@ func TestWaitForCaseStatusAction_stopProviderEndsTheWait(t *testing.T) {
 	}
 	if n := f.RequestCount("CS-PROCESSING"); n != 1 {
 		t.Fatalf("the fake saw %d requests, want 1", n)
+	}
+}
+
+// TestWaitForCaseStatusAction_replacementOrder pins what the action's page
+// says about replacements: Terraform 1.14 runs before_create after it has
+// destroyed the old object in the default order, and before anything with
+// create_before_destroy.
+func TestWaitForCaseStatusAction_replacementOrder(t *testing.T) {
+	replaced := func(rev string, cbd bool) string {
+		return fmt.Sprintf(`
+action "servicerequest_wait_for_case_status" "gate" {
+  config {
+    case_id  = "CS-GATE"
+    statuses = [3]
+  }
+}
+
+resource "terraform_data" "change" {
+  triggers_replace = %q
+
+  lifecycle {
+    create_before_destroy = %t
+    action_trigger {
+      events  = [before_create]
+      actions = [action.servicerequest_wait_for_case_status.gate]
+    }
+  }
+}
+`, rev, cbd)
+	}
+	for _, tc := range []struct {
+		cbd bool
+		// what the next plan proposes after the refused replacement
+		next plancheck.ResourceActionType
+	}{
+		{false, plancheck.ResourceActionCreate},             // the old object was destroyed
+		{true, plancheck.ResourceActionCreateBeforeDestroy}, // the old object is still there
+	} {
+		t.Run(fmt.Sprintf("create_before_destroy=%t", tc.cbd), func(t *testing.T) {
+			f, url := newFake(t)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories,
+				TerraformVersionChecks:   actionVersionChecks,
+				Steps: []resource.TestStep{
+					{PreConfig: func() { f.SetStatus("CS-GATE", 3) }, Config: providerBlock(url) + replaced("1", tc.cbd)},
+					{
+						PreConfig:   func() { f.SetStatus("CS-GATE", 1) },
+						Config:      providerBlock(url) + replaced("2", tc.cbd),
+						ExpectError: errRe(`Service ticket is not in the required status`),
+					},
+					{
+						PreConfig: func() { f.SetStatus("CS-GATE", 3) },
+						Config:    providerBlock(url) + replaced("2", tc.cbd),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("terraform_data.change", tc.next),
+						}},
+					},
+				},
+			})
+		})
 	}
 }
