@@ -489,7 +489,7 @@ func TestWaitForCaseStatusAction_stopProviderEndsTheWait(t *testing.T) {
 	if err != nil || len(presp.Diagnostics) > 0 {
 		t.Fatalf("ConfigureProvider: %v %+v", err, presp.Diagnostics)
 	}
-	actions, ok := server.(tfprotov6.ProviderServerWithActions)
+	actions, ok := server.(tfprotov6.ActionServer)
 	if !ok {
 		t.Fatal("the provider server has no actions")
 	}
