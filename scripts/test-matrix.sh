@@ -26,7 +26,11 @@ for spec in "$@"; do
   else
     path=$(scripts/tfcli.sh "$name" "$version")
   fi
-  names+=("$("$path" version | head -1)")
+  # The first line of `version` ("Terraform v1.14.0", "OpenTofu v1.10.10"),
+  # read whole: head would close the pipe early and, under pipefail, fail
+  # the script with SIGPIPE.
+  v=$("$path" version)
+  names+=("${v%%$'\n'*}")
   paths+=("$path")
 done
 
