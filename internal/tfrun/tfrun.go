@@ -47,7 +47,13 @@ type CLIVersion struct {
 
 // Version runs `tf version -json` and parses it.
 func Version(ctx context.Context, tf string) (CLIVersion, error) {
-	out, err := exec.CommandContext(ctx, tf, "version", "-json").Output()
+	run := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, tf, args...)
+		// No version check against checkpoint-api.hashicorp.com: offline.
+		cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+		return cmd.Output()
+	}
+	out, err := run("version", "-json")
 	if err != nil {
 		return CLIVersion{}, fmt.Errorf("%s version -json: %w", tf, err)
 	}
@@ -62,7 +68,7 @@ func Version(ctx context.Context, tf string) (CLIVersion, error) {
 		return cv, fmt.Errorf("%s reports version %q: %w", tf, v.Version, err)
 	}
 	// OpenTofu's human-readable version line starts with its name.
-	human, err := exec.CommandContext(ctx, tf, "version").Output()
+	human, err := run("version")
 	if err != nil {
 		return cv, fmt.Errorf("%s version: %w", tf, err)
 	}
