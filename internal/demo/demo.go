@@ -69,7 +69,7 @@ var DetailedTicket = fakeosm.Ticket{
 
 // Options controls a demo run.
 type Options struct {
-	Terraform string // terraform executable; "" for the one on PATH
+	Terraform string // terraform executable; "" for tfrun.Terraform()
 	Provider  string // provider binary; "" builds one
 	NoColor   bool   // no colour codes even on a terminal; off a terminal there are none anyway
 	Stdout    io.Writer

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/demo"
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 // TestRun runs `make demo`'s program end to end: the provider binary under
@@ -16,8 +17,8 @@ import (
 // working; the second, after the ticket is Completed, must pass. Output
 // that is not a terminal carries no colour codes, even without -no-color.
 func TestRun(t *testing.T) {
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("no terraform CLI on PATH")
+	if _, err := exec.LookPath(tfrun.Terraform()); err != nil {
+		t.Skipf("no terraform CLI (%s)", tfrun.Terraform())
 	}
 	var out bytes.Buffer
 	err := demo.Run(context.Background(), demo.Options{Stdout: &out, Stderr: &out})

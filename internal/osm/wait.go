@@ -28,16 +28,25 @@ import (
 //   - a poll fails with any other error (credentials, permission, ticket not
 //     found, bad request, a service error code, an unexpected answer):
 //     a WaitFailed error at once, since polling again would fail the same way.
+//
+// With Once set, Wait checks instead of waiting: it polls a single time, and
+// a status that is not a target ends it with WaitNotReached (WaitTerminal
+// for a terminal one), a failed poll with WaitFailed, transient or not.
 
 // WaitOptions configures Wait.
 type WaitOptions struct {
 	// Targets are the statuses to wait for: at least one, each in 0..20.
 	Targets []Status
 	// Interval is the pause between the end of one poll and the start of
-	// the next. It must be positive.
+	// the next. It must be positive unless Once is set.
 	Interval time.Duration
-	// Timeout bounds the whole wait, requests included. It must be positive.
+	// Timeout bounds the whole wait, requests included. It must be positive
+	// unless Once is set; with Once, zero leaves the single request bounded
+	// by the client's own request timeout only.
 	Timeout time.Duration
+	// Once makes the wait a single check: one poll, no pause, no retry of a
+	// transient failure.
+	Once bool
 	// Now and Sleep replace the real clock, for tests. Sleep must return
 	// ctx.Err() when ctx ends first. Nil means time.Now and a timer.
 	Now   func() time.Time
@@ -62,10 +71,11 @@ type WaitReason int
 
 // The ways a wait can fail.
 const (
-	WaitTimedOut WaitReason = iota // the timeout passed
-	WaitTerminal                   // the ticket reached a terminal status that is not a target
-	WaitCanceled                   // the caller's context ended
-	WaitFailed                     // a poll failed with an error that polling again cannot fix
+	WaitTimedOut   WaitReason = iota // the timeout passed
+	WaitTerminal                     // the ticket reached a terminal status that is not a target
+	WaitCanceled                     // the caller's context ended
+	WaitFailed                       // a poll failed with an error that polling again cannot fix
+	WaitNotReached                   // Once: the one status read is not a target
 )
 
 // WaitError is every error Wait returns.
@@ -103,6 +113,8 @@ func (e *WaitError) Error() string {
 			ticket, e.Last, after, StatusList(e.Targets), e.Last)
 	case WaitCanceled:
 		fmt.Fprintf(&b, "canceled after %s of waiting for %s to reach %s; %s", after, ticket, StatusList(e.Targets), last)
+	case WaitNotReached:
+		fmt.Fprintf(&b, "%s is %s, not %s", ticket, e.Last, StatusList(e.Targets))
 	default:
 		fmt.Fprintf(&b, "waiting for %s to reach %s stopped after %s: %v; %s", ticket, StatusList(e.Targets), after, e.Err, last)
 	}
@@ -193,10 +205,10 @@ func (o WaitOptions) normalize() (WaitOptions, error) {
 			return o, fmt.Errorf("cannot wait for status %d: statuses are %d to %d", int(s), MinStatus, MaxStatus)
 		}
 	}
-	if o.Interval <= 0 {
+	if o.Interval <= 0 && !o.Once {
 		return o, fmt.Errorf("the poll interval must be positive, got %s", o.Interval)
 	}
-	if o.Timeout <= 0 {
+	if o.Timeout < 0 || o.Timeout == 0 && !o.Once {
 		return o, fmt.Errorf("the timeout must be positive, got %s", o.Timeout)
 	}
 	if o.Now == nil {
@@ -235,7 +247,10 @@ func Wait(ctx context.Context, poll func(context.Context) (Status, error), o Wai
 	start := o.Now()
 	deadline := start.Add(o.Timeout)
 	// The timeout also bounds requests in flight, in real time.
-	wctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	wctx, cancel := context.WithCancel(ctx)
+	if o.Timeout > 0 {
+		wctx, cancel = context.WithTimeout(ctx, o.Timeout)
+	}
 	defer cancel()
 
 	we := &WaitError{Targets: o.Targets}
@@ -256,7 +271,7 @@ func Wait(ctx context.Context, poll func(context.Context) (Status, error), o Wai
 			// The request was cut by the timeout: not a failure of its own.
 			return fail(WaitTimedOut, we.Err)
 		}
-		p := Poll{N: we.Polls, Status: s, Err: err, Elapsed: o.Now().Sub(start), Transient: err != nil && TransientDuringWait(err)}
+		p := Poll{N: we.Polls, Status: s, Err: err, Elapsed: o.Now().Sub(start), Transient: err != nil && !o.Once && TransientDuringWait(err)}
 		if o.OnPoll != nil {
 			o.OnPoll(p)
 		}
@@ -271,6 +286,9 @@ func Wait(ctx context.Context, poll func(context.Context) (Status, error), o Wai
 			we.Last, we.Seen, we.Err = s, true, nil
 			if s.Closed() {
 				return fail(WaitTerminal, nil)
+			}
+			if o.Once {
+				return fail(WaitNotReached, nil)
 			}
 		}
 

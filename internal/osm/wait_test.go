@@ -507,3 +507,59 @@ func TestClient_WaitForStatus_refusesABadCaseID(t *testing.T) {
 		t.Fatal("a bad case id must stop before any request")
 	}
 }
+
+func TestWait_onceChecksASingleTime(t *testing.T) {
+	once := func(c *fakeClock, targets ...osm.Status) osm.WaitOptions {
+		return osm.WaitOptions{Targets: targets, Once: true, Now: c.Now, Sleep: c.Sleep}
+	}
+	t.Run("target", func(t *testing.T) {
+		clock := newFakeClock()
+		poll, n := script(statuses(3)...)
+		if s, err := osm.Wait(context.Background(), poll, once(clock, 2, 3)); err != nil || s != 3 || *n != 1 {
+			t.Fatalf("Wait = %v, %v after %d polls; want 3 after 1", s, err, *n)
+		}
+	})
+	t.Run("not a target", func(t *testing.T) {
+		clock := newFakeClock()
+		poll, n := script(statuses(1, 3)...)
+		_, err := osm.Wait(context.Background(), poll, once(clock, 3))
+		we := waitErr(t, err, osm.WaitNotReached)
+		if *n != 1 || len(clock.Sleeps()) != 0 || we.Last != 1 || !we.Seen {
+			t.Fatalf("%d polls, pauses %v, %+v; want one poll, no pause, status 1", *n, clock.Sleeps(), we)
+		}
+		we.CaseID = "CS-1"
+		if want := `case "CS-1" is 1 (Processing), not 3 (Completed)`; err.Error() != want {
+			t.Fatalf("error %q, want %q", err, want)
+		}
+	})
+	t.Run("terminal", func(t *testing.T) {
+		poll, _ := script(statuses(4)...)
+		requireReason(t, func() error { _, err := osm.Wait(context.Background(), poll, once(newFakeClock(), 3)); return err }(), osm.WaitTerminal)
+	})
+	t.Run("a transient error is not retried", func(t *testing.T) {
+		clock := newFakeClock()
+		var polls []osm.Poll
+		o := once(clock, 3)
+		o.OnPoll = func(p osm.Poll) { polls = append(polls, p) }
+		poll, n := script(step{err: &osm.Error{Kind: osm.KindServer, HTTPStatus: 503}}, step{status: 3})
+		_, err := osm.Wait(context.Background(), poll, o)
+		requireReason(t, err, osm.WaitFailed)
+		if *n != 1 || len(polls) != 1 || polls[0].Transient {
+			t.Fatalf("%d polls, %+v; want one poll reported as ending the check", *n, polls)
+		}
+	})
+	t.Run("a timeout still bounds the request", func(t *testing.T) {
+		o := osm.WaitOptions{Targets: []osm.Status{3}, Once: true, Timeout: 10 * time.Millisecond}
+		_, err := osm.Wait(context.Background(), func(ctx context.Context) (osm.Status, error) {
+			<-ctx.Done()
+			return 0, ctx.Err()
+		}, o)
+		requireReason(t, err, osm.WaitTimedOut)
+	})
+	t.Run("a negative timeout is refused", func(t *testing.T) {
+		poll, n := script(statuses(3)...)
+		if _, err := osm.Wait(context.Background(), poll, osm.WaitOptions{Targets: []osm.Status{3}, Once: true, Timeout: -time.Second}); err == nil || *n != 0 {
+			t.Fatalf("Wait accepted a negative timeout: %v after %d polls", err, *n)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 func expectStatus(addr string, status int64, name string, closed bool) []statecheck.StateCheck {
@@ -122,12 +124,20 @@ data "servicerequest_case_status" "override" {
 			},
 		},
 	})
+	// The User-Agent names the CLI's version as it reports it (OpenTofu
+	// reports its own, such as 1.10.10), so each CLI of make test-matrix
+	// checks its own.
+	cli, err := tfrun.Version(context.Background(), tfrun.Terraform())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantUA := "terraform-provider-servicerequest/test terraform/" + cli.Version
 	for _, r := range f.Requests() {
 		if r.Method != "GET" || r.Header.Get("X-Auth-Token") != testToken {
 			t.Fatalf("request %s %s without the documented method and token", r.Method, r.Path)
 		}
-		if !strings.HasPrefix(r.Header.Get("User-Agent"), "terraform-provider-servicerequest/test terraform/") {
-			t.Fatalf("User-Agent %q", r.Header.Get("User-Agent"))
+		if !strings.HasPrefix(r.Header.Get("User-Agent"), wantUA) {
+			t.Fatalf("User-Agent %q, want it to start with %q", r.Header.Get("User-Agent"), wantUA)
 		}
 	}
 }

@@ -38,6 +38,9 @@ var exercisedExamples = map[string]string{
 	"data-sources/servicerequest_case_statuses/data-source.tf":    "TestAccCaseStatusesDataSource_examples",
 	"data-sources/servicerequest_case_statuses/ignore-missing.tf": "TestAccCaseStatusesDataSource_examples",
 	"demo/main.tf":                                                "internal/demo TestRun",
+	"actions/servicerequest_wait_for_case_status/action.tf":       "TestExampleAction_gate",
+	"actions/servicerequest_wait_for_case_status/action-wait.tf":  "TestExampleAction_invoke",
+	"guides/apply_time_gate/main.tf":                              "TestExampleGating_savedPlan",
 	"demo/versions.tf":                                            "internal/demo TestRun",
 }
 

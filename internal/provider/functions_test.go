@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/provider"
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 // Provider functions need Terraform 1.8; older versions skip these tests.
@@ -35,6 +36,24 @@ var wantLabels = []struct {
 	18: {"Unknown", false}, 19: {"Unknown", false}, 20: {"Unknown", false},
 }
 
+// providerForOpenTofu returns a provider block for the fake when the CLI
+// under test is OpenTofu, and "" on Terraform. Terraform calls provider
+// functions without configuring the provider, so there the test proves
+// that functions need no credentials; OpenTofu configures the provider
+// first, so its users (and this test) need a configured provider block.
+func providerForOpenTofu(t *testing.T) string {
+	t.Helper()
+	cli, err := tfrun.Version(context.Background(), tfrun.Terraform())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cli.OpenTofu {
+		return ""
+	}
+	_, url := newFake(t)
+	return providerBlock(url)
+}
+
 func TestFunctions_everyStatus(t *testing.T) {
 	t.Parallel()
 	var names, closed []knownvalue.Check
@@ -46,7 +65,7 @@ func TestFunctions_everyStatus(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories,
 		TerraformVersionChecks:   functionVersionChecks,
 		Steps: []resource.TestStep{{
-			Config: `
+			Config: providerForOpenTofu(t) + `
 output "names" {
   value = [for s in range(21) : provider::servicerequest::status_name(s)]
 }

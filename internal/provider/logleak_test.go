@@ -81,8 +81,8 @@ func hasLogLine(log, level, msg string, fields ...string) bool {
 // real Terraform CLI with TF_LOG=TRACE and searches everything it prints,
 // and the state it writes, for the token.
 func TestTerraform_logsNeverLeakTheToken(t *testing.T) {
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform is not on PATH")
+	if _, err := exec.LookPath(tfrun.Terraform()); err != nil {
+		t.Skipf("no terraform CLI (%s)", tfrun.Terraform())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -209,8 +209,8 @@ data "servicerequest_case_status" "ok" {
 // terraform plan whose read hangs with a long request_timeout: the read
 // must stop at once instead of waiting for the timeout or retrying.
 func TestTerraform_interruptStopsAHangingRead(t *testing.T) {
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform is not on PATH")
+	if _, err := exec.LookPath(tfrun.Terraform()); err != nil {
+		t.Skipf("no terraform CLI (%s)", tfrun.Terraform())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -221,7 +221,7 @@ func TestTerraform_interruptStopsAHangingRead(t *testing.T) {
 	f, url := newFake(t)
 	f.SetResponses("CS-HANG", fakeosm.Response{Fault: fakeosm.FaultHang})
 	w, _ := newWorkspace(t, bin, providerBlock(url, `request_timeout = "10m"`)+readCase("t", "CS-HANG"))
-	cmd := exec.Command("terraform", "plan", "-input=false", "-no-color")
+	cmd := exec.Command(tfrun.Terraform(), "plan", "-input=false", "-no-color")
 	cmd.Dir = w.dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	cmd.Stdout, cmd.Stderr = w.out, w.out

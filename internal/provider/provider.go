@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -31,6 +32,7 @@ const Address = "registry.terraform.io/osm-tools/servicerequest"
 var (
 	_ provider.Provider              = (*servicerequestProvider)(nil)
 	_ provider.ProviderWithFunctions = (*servicerequestProvider)(nil)
+	_ provider.ProviderWithActions   = (*servicerequestProvider)(nil)
 )
 
 type servicerequestProvider struct {
@@ -154,6 +156,7 @@ func (p *servicerequestProvider) Configure(ctx context.Context, req provider.Con
 		"region": s.str("region"), "auth_url": s.str("auth_url"),
 	})
 	resp.DataSourceData = data
+	resp.ActionData = data
 }
 
 // retryDelays returns retry_min_delay and retry_max_delay; when only the
@@ -269,4 +272,8 @@ func (p *servicerequestProvider) DataSources(context.Context) []func() datasourc
 
 func (p *servicerequestProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{NewStatusNameFunction, NewIsClosedFunction}
+}
+
+func (p *servicerequestProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewWaitForCaseStatusAction}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -58,8 +59,8 @@ func walkDataSourceAttributes(t *testing.T, where string, attrs map[string]dssch
 	}
 }
 
-// TestSchemas_everyAttributeDescribed walks the provider, data source and
-// function schemas and fails on any attribute, parameter or return value
+// TestSchemas_everyAttributeDescribed walks the provider, data source,
+// action and function schemas and fails on any attribute, parameter or return value
 // without a description.
 func TestSchemas_everyAttributeDescribed(t *testing.T) {
 	ctx := context.Background()
@@ -96,6 +97,27 @@ func TestSchemas_everyAttributeDescribed(t *testing.T) {
 			t.Errorf("data source %s has no MarkdownDescription", meta.TypeName)
 		}
 		walkDataSourceAttributes(t, meta.TypeName, resp.Schema.Attributes, resp.Schema.Blocks)
+	}
+
+	pa, ok := p.(provider.ProviderWithActions)
+	if !ok {
+		t.Fatal("the provider serves no actions")
+	}
+	for _, newA := range pa.Actions(ctx) {
+		a := newA()
+		var meta action.MetadataResponse
+		a.Metadata(ctx, action.MetadataRequest{ProviderTypeName: "servicerequest"}, &meta)
+		var resp action.SchemaResponse
+		a.Schema(ctx, action.SchemaRequest{}, &resp)
+		if resp.Schema.MarkdownDescription == "" {
+			t.Errorf("action %s has no MarkdownDescription", meta.TypeName)
+		}
+		if len(resp.Schema.Attributes) == 0 {
+			t.Errorf("action %s has no attributes", meta.TypeName)
+		}
+		for name, at := range resp.Schema.Attributes {
+			requireDescription(t, meta.TypeName+"."+name, at)
+		}
 	}
 
 	pf, ok := p.(provider.ProviderWithFunctions)

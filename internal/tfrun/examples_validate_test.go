@@ -3,44 +3,23 @@ package tfrun_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
-// terraformMinor returns terraform's major and minor version.
-func terraformMinor(t *testing.T) (int, int) {
-	t.Helper()
-	out, err := exec.Command("terraform", "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("terraform version: %v", err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatal(err)
-	}
-	parts := strings.SplitN(v.Version, ".", 3)
-	major, _ := strconv.Atoi(parts[0])
-	minor, _ := strconv.Atoi(parts[1])
-	return major, minor
-}
-
 // TestExamples_terraformValidate runs `terraform validate` on every example
 // directory with the real provider binary (dev_overrides, no init), so the
 // HCL the docs show is valid against the real schema, not only formatted.
 func TestExamples_terraformValidate(t *testing.T) {
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("no terraform CLI on PATH")
+	if _, err := exec.LookPath(tfrun.Terraform()); err != nil {
+		t.Skipf("no terraform CLI (%s)", tfrun.Terraform())
 	}
 	root, err := tfrun.ModuleRoot()
 	if err != nil {
@@ -68,12 +47,17 @@ func TestExamples_terraformValidate(t *testing.T) {
 	}
 	// Examples without a required_providers block use the default
 	// hashicorp namespace; serve the same binary there too.
-	cliConfig, err := tfrun.WriteCLIConfig(work, filepath.Dir(bin),
-		map[string]string{"registry.terraform.io/hashicorp/servicerequest": filepath.Dir(bin)})
+	cliConfig, err := tfrun.WriteCLIConfig(work, filepath.Dir(bin), map[string]string{
+		"registry.terraform.io/hashicorp/servicerequest": filepath.Dir(bin),
+		"registry.opentofu.org/hashicorp/servicerequest": filepath.Dir(bin),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	major, minor := terraformMinor(t)
+	cli, err := tfrun.Version(ctx, tfrun.Terraform())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var sorted []string
 	for d := range dirs {
 		sorted = append(sorted, d)
@@ -110,8 +94,13 @@ func TestExamples_terraformValidate(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			if strings.HasPrefix(filepath.ToSlash(rel), "functions/") || strings.Contains(rel, "gating") {
-				if major == 1 && minor < 8 {
-					t.Skipf("provider functions need Terraform 1.8 or later; this is %d.%d", major, minor)
+				if !cli.AtLeast(1, 8) {
+					t.Skipf("provider functions need Terraform 1.8 or later; this is %s", cli.Version)
+				}
+			}
+			if strings.HasPrefix(filepath.ToSlash(rel), "actions/") || strings.Contains(rel, "apply_time") {
+				if !cli.AtLeast(1, 14) || cli.OpenTofu {
+					t.Skipf("actions need Terraform 1.14 or later; this is %s", cli.Version)
 				}
 			}
 			tmp := t.TempDir()

@@ -6,6 +6,7 @@ package tfrun
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,67 @@ import (
 
 // ProviderAddress is the registry address the provider is served under.
 const ProviderAddress = provider.Address
+
+// OpenTofuAddress is the address OpenTofu gives the same source
+// ("osm-tools/servicerequest"): its default registry host differs.
+const OpenTofuAddress = "registry.opentofu.org/osm-tools/servicerequest"
+
+// Terraform returns the CLI to run: TF_ACC_TERRAFORM_PATH, the variable
+// terraform-plugin-testing reads, so that one setting points every
+// real-Terraform test at the same CLI (make test-matrix sets it to each
+// Terraform and OpenTofu build in turn); else "terraform" on PATH.
+func Terraform() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
+// CLIVersion is what `version -json` reports about a Terraform or OpenTofu
+// CLI.
+type CLIVersion struct {
+	Version string // "1.14.0", without a leading v
+	Major   int
+	Minor   int
+	// OpenTofu reports whether the CLI is OpenTofu rather than Terraform.
+	OpenTofu bool
+}
+
+// Version runs `tf version -json` and parses it.
+func Version(ctx context.Context, tf string) (CLIVersion, error) {
+	run := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, tf, args...)
+		// No version check against checkpoint-api.hashicorp.com: offline.
+		cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+		return cmd.Output()
+	}
+	out, err := run("version", "-json")
+	if err != nil {
+		return CLIVersion{}, fmt.Errorf("%s version -json: %w", tf, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return CLIVersion{}, fmt.Errorf("%s version -json: %w", tf, err)
+	}
+	cv := CLIVersion{Version: v.Version}
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &cv.Major, &cv.Minor); err != nil {
+		return cv, fmt.Errorf("%s reports version %q: %w", tf, v.Version, err)
+	}
+	// OpenTofu's human-readable version line starts with its name.
+	human, err := run("version")
+	if err != nil {
+		return cv, fmt.Errorf("%s version: %w", tf, err)
+	}
+	cv.OpenTofu = bytes.HasPrefix(human, []byte("OpenTofu"))
+	return cv, nil
+}
+
+// AtLeast reports whether the version is major.minor or later.
+func (v CLIVersion) AtLeast(major, minor int) bool {
+	return v.Major > major || v.Major == major && v.Minor >= minor
+}
 
 // BinaryName is the provider executable's name.
 const BinaryName = "terraform-provider-servicerequest"
@@ -65,12 +127,13 @@ func BuildProvider(ctx context.Context, outDir, version string) (string, error) 
 }
 
 // WriteCLIConfig writes a Terraform CLI configuration that serves the
-// provider at ProviderAddress from providerDir (plus any extra addresses
-// mapped to their directories) and returns its path.
+// provider at ProviderAddress and OpenTofuAddress from providerDir (plus any
+// extra addresses mapped to their directories) and returns its path.
 func WriteCLIConfig(dir, providerDir string, extra map[string]string) (string, error) {
 	var b strings.Builder
 	b.WriteString("provider_installation {\n  dev_overrides {\n")
 	fmt.Fprintf(&b, "    %q = %q\n", ProviderAddress, providerDir)
+	fmt.Fprintf(&b, "    %q = %q\n", OpenTofuAddress, providerDir)
 	for addr, d := range extra {
 		fmt.Fprintf(&b, "    %q = %q\n", addr, d)
 	}
@@ -81,7 +144,7 @@ func WriteCLIConfig(dir, providerDir string, extra map[string]string) (string, e
 
 // Runner runs terraform in one working directory.
 type Runner struct {
-	Terraform     string   // the terraform executable; "" means "terraform" on PATH
+	Terraform     string   // the terraform executable; "" means Terraform()
 	Dir           string   // the working directory with the .tf files
 	CLIConfigFile string   // TF_CLI_CONFIG_FILE
 	Env           []string // extra KEY=VALUE pairs
@@ -93,7 +156,7 @@ type Runner struct {
 func (r *Runner) Run(ctx context.Context, args ...string) error {
 	tf := r.Terraform
 	if tf == "" {
-		tf = "terraform"
+		tf = Terraform()
 	}
 	cmd := exec.CommandContext(ctx, tf, args...)
 	cmd.Dir = r.Dir

@@ -15,7 +15,7 @@ import (
 func main() {
 	var o demo.Options
 	flag.StringVar(&o.Provider, "provider", "", "provider binary (default: build one)")
-	flag.StringVar(&o.Terraform, "terraform", "", "terraform executable (default: terraform on PATH)")
+	flag.StringVar(&o.Terraform, "terraform", "", "terraform executable (default: TF_ACC_TERRAFORM_PATH, else terraform on PATH)")
 	flag.BoolVar(&o.NoColor, "no-color", false, "no colour in terraform's output (automatic when the output is not a terminal, or NO_COLOR is set)")
 	flag.Parse()
 	o.Stdout, o.Stderr = os.Stdout, os.Stderr
