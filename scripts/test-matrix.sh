@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=${MATRIX_PACKAGES:-./internal/provider/ ./internal/tfrun/ ./internal/demo/}
+PACKAGES=${MATRIX_PACKAGES:-./internal/provider/ ./internal/tfrun/ ./internal/cmd/demo/}
 # No version check against checkpoint-api.hashicorp.com: tests stay offline.
 export CHECKPOINT_DISABLE=1
 : "${TF_CLI_CONFIG_FILE:?set TF_CLI_CONFIG_FILE to an empty CLI configuration (make tf-config)}"

@@ -37,11 +37,11 @@ var exercisedExamples = map[string]string{
 	"guides/reliability/main.tf":                                  "TestAccExample_reliabilityGuide",
 	"data-sources/servicerequest_case_statuses/data-source.tf":    "TestAccCaseStatusesDataSource_examples",
 	"data-sources/servicerequest_case_statuses/ignore-missing.tf": "TestAccCaseStatusesDataSource_examples",
-	"demo/main.tf":                                                "internal/demo TestRun",
+	"demo/main.tf":                                                "internal/cmd/demo TestRun",
 	"actions/servicerequest_wait_for_case_status/action.tf":       "TestExampleAction_gate",
 	"actions/servicerequest_wait_for_case_status/action-wait.tf":  "TestExampleAction_invoke",
 	"guides/apply_time_gate/main.tf":                              "TestExampleGating_savedPlan",
-	"demo/versions.tf":                                            "internal/demo TestRun",
+	"demo/versions.tf":                                            "internal/cmd/demo TestRun",
 }
 
 func TestExamples_allExercised(t *testing.T) {

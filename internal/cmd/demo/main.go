@@ -1,5 +1,6 @@
 // Command demo is what `make demo` runs: it reads the demo tickets through
-// the real provider and the real Terraform CLI against the fake service.
+// the real provider and the real Terraform CLI against the fake service
+// (go).
 package main
 
 import (
@@ -8,12 +9,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-
-	"github.com/osm-tools/terraform-provider-servicerequest/internal/demo"
 )
 
 func main() {
-	var o demo.Options
+	var o Options
 	flag.StringVar(&o.Provider, "provider", "", "provider binary (default: build one)")
 	flag.StringVar(&o.Terraform, "terraform", "", "terraform executable (default: TF_ACC_TERRAFORM_PATH, else terraform on PATH)")
 	flag.BoolVar(&o.NoColor, "no-color", false, "no colour in terraform's output (automatic when the output is not a terminal, or NO_COLOR is set)")
@@ -21,7 +20,7 @@ func main() {
 	o.Stdout, o.Stderr = os.Stdout, os.Stderr
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := demo.Run(ctx, o); err != nil {
+	if err := Run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}

@@ -1,8 +1,9 @@
-// Package demo runs examples/demo through the real provider binary and the
-// real Terraform CLI against the fake service, offline: a plan that the
-// gate stops while the change ticket is open, then the same plan after the
+package main
+
+// The demo runs examples/demo through the real provider binary and the real
+// Terraform CLI against the fake service, offline: a plan that the gate
+// stops while the change ticket is open, then the same plan after the
 // ticket is Completed.
-package demo
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package demo_test
+package main
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/osm-tools/terraform-provider-servicerequest/internal/demo"
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
@@ -21,7 +20,7 @@ func TestRun(t *testing.T) {
 		t.Skipf("no terraform CLI (%s)", tfrun.Terraform())
 	}
 	var out bytes.Buffer
-	err := demo.Run(context.Background(), demo.Options{Stdout: &out, Stderr: &out})
+	err := Run(context.Background(), Options{Stdout: &out, Stderr: &out})
 	if err != nil {
 		t.Fatalf("demo failed: %v\n%s", err, out.String())
 	}
