@@ -317,7 +317,7 @@ func (a *AgencyAuth) Credentials(ctx context.Context) (*AKSKAuth, error) {
 			// the caller that exchanged gave up, or the keys it got are
 			// already stale: try again
 		case <-ctx.Done():
-			return nil, &AgencyError{Host: a.target.Host, Err: ctx.Err()}
+			return nil, &AgencyError{IAMFailure{Host: a.target.Host, Err: ctx.Err()}}
 		}
 	}
 }
@@ -383,7 +383,7 @@ func (a *AgencyAuth) exchange(ctx context.Context) (*AKSKAuth, time.Time, error)
 	host := a.target.Host
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.target.String(), bytes.NewReader(payload))
 	if err != nil {
-		return nil, time.Time{}, &AgencyError{Host: host, Reason: "cannot build the request"}
+		return nil, time.Time{}, &AgencyError{IAMFailure{Host: host, Reason: "cannot build the request"}}
 	}
 	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
@@ -400,7 +400,7 @@ func (a *AgencyAuth) exchange(ctx context.Context) (*AKSKAuth, time.Time, error)
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		return nil, time.Time{}, &AgencyError{Host: host, Err: err, Attempts: attempts}
+		return nil, time.Time{}, &AgencyError{IAMFailure{Host: host, Err: err, Attempts: attempts}}
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
@@ -409,7 +409,7 @@ func (a *AgencyAuth) exchange(ctx context.Context) (*AKSKAuth, time.Time, error)
 		"auth_host": host, "path": a.target.Path, "agency": a.agency,
 		"status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "request_id": reqID,
 	})
-	ae := &AgencyError{Host: host, HTTPStatus: resp.StatusCode, RequestID: reqID, Attempts: attempts}
+	ae := &AgencyError{IAMFailure{Host: host, HTTPStatus: resp.StatusCode, RequestID: reqID, Attempts: attempts}}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		var le LoginError
 		decodeIAMError(&le, raw)
@@ -463,56 +463,6 @@ func (a *AgencyAuth) exchange(ctx context.Context) (*AKSKAuth, time.Time, error)
 
 // AgencyError is a failed exchange for an agency's temporary keys. Its
 // text quotes IAM's error code and message, never a secret.
-type AgencyError struct {
-	Host       string
-	HTTPStatus int // 0 when no HTTP answer arrived
-	Code       string
-	Message    string
-	Title      string
-	RequestID  string
-	Reason     string
-	Snippet    string
-	Err        error
-	Attempts   int
-}
+type AgencyError struct{ IAMFailure }
 
-func (e *AgencyError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "assuming the agency at %s failed", e.Host)
-	if e.HTTPStatus != 0 {
-		fmt.Fprintf(&b, ": HTTP %d", e.HTTPStatus)
-	}
-	if e.Code != "" {
-		fmt.Fprintf(&b, ", error code %s", e.Code)
-	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ", message %q", e.Message)
-	}
-	if e.Title != "" {
-		fmt.Fprintf(&b, " (%s)", e.Title)
-	}
-	if e.Reason != "" {
-		fmt.Fprintf(&b, ": %s", e.Reason)
-	}
-	if e.Snippet != "" {
-		fmt.Fprintf(&b, "; body starts %q", e.Snippet)
-	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
-	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
-	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
-	}
-	return b.String()
-}
-
-func (e *AgencyError) Unwrap() error { return e.Err }
-
-// permanent reports whether IAM refused the exchange itself (4xx other
-// than 408 and 429): the same request cannot succeed.
-func (e *AgencyError) permanent() bool {
-	return e.HTTPStatus >= 400 && e.HTTPStatus < 500 && e.HTTPStatus != http.StatusRequestTimeout && e.HTTPStatus != http.StatusTooManyRequests
-}
+func (e *AgencyError) Error() string { return e.describe("assuming the agency") }

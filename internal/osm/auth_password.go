@@ -247,7 +247,7 @@ func (a *PasswordAuth) Token(ctx context.Context) (string, error) {
 			}
 			return "", l.err
 		case <-ctx.Done():
-			return "", &LoginError{Host: a.url.Host, Err: ctx.Err()}
+			return "", &LoginError{IAMFailure{Host: a.url.Host, Err: ctx.Err()}}
 		}
 	}
 }
@@ -333,7 +333,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 	body.Auth.Scope.Domain.Name = a.domain
 	payload, err := json.Marshal(body)
 	if err != nil {
-		return "", &LoginError{Host: a.url.Host, Reason: "cannot encode the login request"}
+		return "", &LoginError{IAMFailure{Host: a.url.Host, Reason: "cannot encode the login request"}}
 	}
 	u := *a.url
 	u.Path = a.url.Path + "/auth/tokens"
@@ -341,7 +341,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 	u.RawQuery = "nocatalog=true" // the answer's body is not used: skip the service catalogue
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
 	if err != nil {
-		return "", &LoginError{Host: a.url.Host, Reason: "cannot build the login request"}
+		return "", &LoginError{IAMFailure{Host: a.url.Host, Reason: "cannot build the login request"}}
 	}
 	req.Header.Set("Content-Type", "application/json;charset=utf8")
 	req.Header.Set("Accept", "application/json")
@@ -355,7 +355,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		return "", &LoginError{Host: a.url.Host, Err: err, Attempts: attempts}
+		return "", &LoginError{IAMFailure{Host: a.url.Host, Err: err, Attempts: attempts}}
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
@@ -365,7 +365,7 @@ func (a *PasswordAuth) login(ctx context.Context) (string, error) {
 		"duration_ms": time.Since(start).Milliseconds(),
 		"request_id":  Sanitize(resp.Header.Get(HeaderRequestID), 128),
 	})
-	le := &LoginError{Host: a.url.Host, HTTPStatus: resp.StatusCode, RequestID: Sanitize(resp.Header.Get(HeaderRequestID), 128), Attempts: attempts}
+	le := &LoginError{IAMFailure{Host: a.url.Host, HTTPStatus: resp.StatusCode, RequestID: Sanitize(resp.Header.Get(HeaderRequestID), 128), Attempts: attempts}}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		a.decodeLoginError(le, raw)
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
@@ -472,7 +472,13 @@ func first(values ...string) string {
 
 // LoginError is a failed IAM password login. Its text quotes IAM's own
 // error code and message, and never the password or a token.
-type LoginError struct {
+type LoginError struct{ IAMFailure }
+
+func (e *LoginError) Error() string { return e.describe("IAM password login") }
+
+// IAMFailure is what a failed IAM call (the password login, an agency
+// exchange) reports.
+type IAMFailure struct {
 	Host       string // host:port of IAM
 	HTTPStatus int    // 0 when no HTTP answer arrived
 	Code       string // IAM's error code ("code" or "error_code")
@@ -482,47 +488,48 @@ type LoginError struct {
 	Reason     string // what was wrong with an answer that is not an IAM error
 	Snippet    string // the start of an answer that is not an IAM error
 	Err        error  // the network or context error, if any
-	Attempts   int    // how many login attempts were made
+	Attempts   int    // how many attempts were made
 }
 
-func (e *LoginError) Error() string {
+// describe renders the failure of call for a person.
+func (f *IAMFailure) describe(call string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "IAM password login at %s failed", e.Host)
-	if e.HTTPStatus != 0 {
-		fmt.Fprintf(&b, ": HTTP %d", e.HTTPStatus)
+	fmt.Fprintf(&b, "%s at %s failed", call, f.Host)
+	if f.HTTPStatus != 0 {
+		fmt.Fprintf(&b, ": HTTP %d", f.HTTPStatus)
 	}
-	if e.Code != "" {
-		fmt.Fprintf(&b, ", error code %s", e.Code)
+	if f.Code != "" {
+		fmt.Fprintf(&b, ", error code %s", f.Code)
 	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ", message %q", e.Message)
+	if f.Message != "" {
+		fmt.Fprintf(&b, ", message %q", f.Message)
 	}
-	if e.Title != "" {
-		fmt.Fprintf(&b, " (%s)", e.Title)
+	if f.Title != "" {
+		fmt.Fprintf(&b, " (%s)", f.Title)
 	}
-	if e.Reason != "" {
-		fmt.Fprintf(&b, ": %s", e.Reason)
+	if f.Reason != "" {
+		fmt.Fprintf(&b, ": %s", f.Reason)
 	}
-	if e.Snippet != "" {
-		fmt.Fprintf(&b, "; body starts %q", e.Snippet)
+	if f.Snippet != "" {
+		fmt.Fprintf(&b, "; body starts %q", f.Snippet)
 	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
+	if f.Err != nil {
+		fmt.Fprintf(&b, ": %v", f.Err)
 	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	if f.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", f.RequestID)
 	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	if f.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", f.Attempts)
 	}
 	return b.String()
 }
 
-func (e *LoginError) Unwrap() error { return e.Err }
+func (f *IAMFailure) Unwrap() error { return f.Err }
 
-// permanent reports whether IAM refused the login itself (4xx other than
-// 408 and 429): asking again with the same password cannot succeed, and
+// permanent reports whether IAM refused the call itself (4xx other than
+// 408 and 429): asking again with the same credentials cannot succeed, and
 // repeated wrong passwords lock the user.
-func (e *LoginError) permanent() bool {
-	return e.HTTPStatus >= 400 && e.HTTPStatus < 500 && e.HTTPStatus != http.StatusRequestTimeout && e.HTTPStatus != http.StatusTooManyRequests
+func (f *IAMFailure) permanent() bool {
+	return f.HTTPStatus >= 400 && f.HTTPStatus < 500 && f.HTTPStatus != http.StatusRequestTimeout && f.HTTPStatus != http.StatusTooManyRequests
 }

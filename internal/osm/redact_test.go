@@ -96,7 +96,7 @@ func TestSecrets_redactError(t *testing.T) {
 	if s.RedactError(clean) != error(clean) {
 		t.Fatal("an error without a secret should be returned as it is")
 	}
-	le := s.RedactError(&osm.LoginError{Host: "iam", HTTPStatus: 400, Message: "bad " + tok})
+	le := s.RedactError(&osm.LoginError{IAMFailure: osm.IAMFailure{Host: "iam", HTTPStatus: 400, Message: "bad " + tok}})
 	if strings.Contains(le.Error(), tok[:16]) {
 		t.Fatalf("login error: %v", le)
 	}
