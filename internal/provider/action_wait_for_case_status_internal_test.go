@@ -20,7 +20,7 @@ func TestProgressMessage(t *testing.T) {
 		{[]osm.Status{2, 3, 9}, false, osm.Poll{Status: 0, Elapsed: 40 * time.Millisecond},
 			"Ticket CS-1 is To be processed (0); waiting for To be confirmed, Completed or status 9; 40ms elapsed"},
 		{completed, false, osm.Poll{Status: 3, Elapsed: time.Minute},
-			"Ticket CS-1 is Completed (3); proceeding; 1m0s elapsed"},
+			"Ticket CS-1 is Completed (3); proceeding; 1m elapsed"},
 		{completed, true, osm.Poll{Status: 17},
 			"Ticket CS-1 is Pending feedback (17); required Completed"},
 		{completed, false, osm.Poll{Err: &osm.Error{Kind: osm.KindServer, HTTPStatus: 503}, Transient: true, Elapsed: 5 * time.Second},

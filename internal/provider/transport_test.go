@@ -138,6 +138,7 @@ func TestProvider_invalidTransportSettings(t *testing.T) {
 				`(?s)Invalid retry_min_delay value.*not a duration.*"500ms"`},
 			"retry_max_delay negative":  {`retry_max_delay = "-1s"`, nil, `(?s)retry_max_delay.*out of range`},
 			"retry_max_delay too long":  {`retry_max_delay = "2h"`, nil, `(?s)retry_max_delay.*out of range`},
+			"retry_min_delay 0s":        {`retry_min_delay = "0s"`, nil, `(?s)retry_min_delay, 0s, is out of range.*from 100ms to 1h`},
 			"min over max":              {"retry_min_delay = \"2s\"\n  retry_max_delay = \"1s\"", nil, `(?s)retry_min_delay \(2s\) is longer than retry_max_delay \(1s\)`},
 			"request_timeout zero":      {`request_timeout = "0s"`, nil, `(?s)request_timeout.*out of range.*10ms`},
 			"request_timeout no unit":   {`request_timeout = "30"`, nil, `(?s)request_timeout, "30", is not a duration`},
