@@ -58,7 +58,7 @@ func BenchmarkNewStatusRequest(b *testing.B) {
 }
 
 // BenchmarkCaseStatus is one GET against a loopback httptest server,
-// through the limiter and the shared-request group, with keep-alive.
+// through go-retryablehttp and the limiting transport, with keep-alive.
 func BenchmarkCaseStatus(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
