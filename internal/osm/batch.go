@@ -72,11 +72,14 @@ func (c *Client) CaseStatuses(ctx context.Context, ids []string, opts RequestOpt
 				id := uniq[i]
 				s, err := c.CaseStatus(ctx, id, opts)
 				results[i], done[i] = Result{Status: s, Err: err}, true
-				var e *Error
-				if errors.As(err, &e) && (e.Kind == KindAuth || e.Kind == KindNotFound || e.Kind == KindTransport) {
+				if stopsBatch(err) {
+					kind := "credentials could not be obtained"
+					if e := (*Error)(nil); errors.As(err, &e) {
+						kind = e.Kind.String()
+					}
 					stopMu.Lock()
 					if stopErr == nil {
-						stopErr = fmt.Errorf("%w after case %q failed (%s)", ErrBatchStopped, id, e.Kind)
+						stopErr = fmt.Errorf("%w after case %q failed (%s)", ErrBatchStopped, id, kind)
 					}
 					stopMu.Unlock()
 				}
@@ -108,4 +111,18 @@ func (c *Client) CaseStatuses(ctx context.Context, ids []string, opts RequestOpt
 		"max_concurrency": cap(c.limits.slots),
 	})
 	return out
+}
+
+// stopsBatch reports an error that every other read of the batch would
+// meet too: credentials rejected, the API missing at the endpoint, the host
+// unreachable, or credentials that could not be obtained at all (a failed
+// IAM password login or agency exchange, already retried by its own rules).
+func stopsBatch(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind == KindAuth || e.Kind == KindNotFound || e.Kind == KindTransport
+	}
+	var le *LoginError
+	var ae *AgencyError
+	return errors.As(err, &le) || errors.As(err, &ae)
 }

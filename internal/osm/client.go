@@ -209,6 +209,12 @@ func New(cfg Config) (*Client, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
+	if t, ok := next.(*http.Transport); ok && t == http.DefaultTransport {
+		// The connection limits below are this client's: the process-wide
+		// default transport is never changed. A transport the caller gave
+		// is the client's to size (Config.MaxConcurrency says so).
+		next = t.Clone()
+	}
 	if c.limits, err = newLimitTransport(&loggingTransport{next: next, log: c.log}, cfg.MaxConcurrency, cfg.MaxRequestsPerSecond, c.retry.timeout, c.retry.maxDelay, c.log); err != nil {
 		return nil, err
 	}

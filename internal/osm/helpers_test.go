@@ -6,6 +6,8 @@ package osm_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log"
 	"net/http/httptest"
 	"slices"
 	"sync"
@@ -182,3 +184,7 @@ func batchClient(t *testing.T, endpoint string, maxConcurrency int) *osm.Client 
 	}
 	return c
 }
+
+// discardLog is a server error log that drops what it is told: refused
+// handshakes and aborted handlers are expected in these tests.
+func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }

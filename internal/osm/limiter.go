@@ -95,8 +95,22 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	defer func() { <-t.slots }()
 	if t.rate != nil {
-		if err := t.rate.Wait(ctx); err != nil {
+		// Reserve and sleep rather than rate.Wait, which refuses at once
+		// a wait past the caller's deadline with an error of its own: the
+		// caller's context ending is what ends the wait.
+		r := t.rate.Reserve()
+		if err := sleepContext(ctx, r.Delay()); err != nil {
+			r.Cancel()
 			return nil, err
+		}
+	}
+	// Credentials first, under the caller's context: a password login or
+	// an agency exchange has its own timeouts and retries, which the
+	// per-attempt timeout of this request must not cut short.
+	sent := req.Clone(ctx) // never change the caller's request
+	if t.auth != nil {
+		if err := t.auth(ctx, sent); err != nil {
+			return nil, &authFailure{err: err}
 		}
 	}
 	actx, cancel := ctx, context.CancelFunc(func() {})
@@ -104,12 +118,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		actx, cancel = context.WithTimeout(ctx, t.timeout)
 	}
 	defer cancel()
-	sent := req.Clone(actx) // never change the caller's request
-	if t.auth != nil {
-		if err := t.auth(actx, sent); err != nil {
-			return nil, &authFailure{err: err}
-		}
-	}
+	sent = sent.WithContext(actx)
 	resp, err := t.next.RoundTrip(sent)
 	if err != nil {
 		return nil, t.attemptError(ctx, actx, err)

@@ -1,6 +1,7 @@
 package osm
 
 import (
+	"encoding/json"
 	"context"
 	"fmt"
 	"html"
@@ -83,11 +84,25 @@ func (s *Secrets) Add(values ...string) {
 		if v == "" {
 			continue
 		}
-		quoted := strconv.Quote(v)
-		for _, form := range []string{v, quoted[1 : len(quoted)-1], html.EscapeString(v)} {
+		// The forms a secret takes when a server echoes it: as it is, in
+		// JSON (a reflected request body: "&" becomes \u0026), HTML-escaped,
+		// and each of those Go-quoted once more by an error's %q.
+		for _, form := range []string{v, jsonString(v), html.EscapeString(v)} {
+			quoted := strconv.Quote(form)
 			s.addLocked(form)
+			s.addLocked(quoted[1 : len(quoted)-1])
 		}
 	}
+}
+
+// jsonString is v as encoding/json writes it inside a string, without the
+// quotes.
+func jsonString(v string) string {
+	b, err := json.Marshal(v)
+	if err != nil || len(b) < 2 {
+		return v
+	}
+	return string(b[1 : len(b)-1])
 }
 
 func (s *Secrets) addLocked(v string) {

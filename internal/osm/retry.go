@@ -323,6 +323,20 @@ func retryableNetError(err error) bool {
 		return true
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return true
+	case http2Reset(err):
+		return true
 	}
 	return false
+}
+
+// http2Reset reports an HTTP/2 stream the server reset before a complete
+// answer (INTERNAL_ERROR, REFUSED_STREAM) or a connection it is closing
+// (GOAWAY): the same failures as a reset or closed HTTP/1 connection. The
+// HTTP/2 implementation bundled in net/http does not export its error
+// types, so their text is what tells them apart.
+func http2Reset(err error) bool {
+	text := err.Error()
+	return strings.Contains(text, "http2: server sent GOAWAY") ||
+		(strings.Contains(text, "stream error: stream ID") &&
+			(strings.Contains(text, "INTERNAL_ERROR") || strings.Contains(text, "REFUSED_STREAM")))
 }
