@@ -56,7 +56,8 @@ type Error struct {
 	Attempts   int    // how many HTTP attempts were made (at least 1 once anything was sent)
 	Err        error  // the network or context error, if any
 	// AuthScheme is, for KindAuth, how the request was authenticated:
-	// SchemeToken, SchemeAKSK or SchemePassword ("" if unknown).
+	// SchemeToken, SchemeAKSK, SchemePassword or SchemeAgency ("" if
+	// unknown).
 	AuthScheme string
 	// AuthSource is, for KindAuth, where the credentials came from, as
 	// Config.AuthSource says ("" if unknown).

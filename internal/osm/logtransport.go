@@ -10,11 +10,14 @@ import (
 	"time"
 )
 
-// The log lines are written here, in the HTTP transport, and nowhere else,
+// The line of each HTTP attempt is written here, in the HTTP transport,
 // from a fixed set of fields: method, escaped path, host, status, duration,
 // attempt number, body size, the service's request id and a sanitised
 // error. No header value of the request (the token, a signature) is ever
-// one of them, so no call site can log a secret by accident.
+// one of them, so no call site can log a secret by accident. The other
+// lines (a retry, a throttle pause, a renewal, a batch) are built from
+// fixed fields too, and every line passes the client's redaction
+// (redact.go).
 
 type attemptKey struct{}
 

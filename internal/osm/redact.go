@@ -18,8 +18,8 @@ import (
 // answer) in its errors and log lines. A proxy or web application firewall
 // may reflect request headers into such text ("<pre>Offending header
 // X-Auth-Token: ..."), so the client removes every secret it knows from it:
-// the configured token, secret key, security token and password, and
-// every token a password login minted. The rule, for every secret:
+// the configured token, secret key, security token and password, every
+// token a password login minted, and an agency's temporary keys. The rule, for every secret:
 //
 //  1. the whole secret, wherever it appears, whatever its length;
 //  2. every run of at least RedactRunBytes (16) bytes of it, wherever it

@@ -34,8 +34,9 @@ type retryPolicy struct {
 	maxDelay   time.Duration // the longest wait, Retry-After included
 	timeout    time.Duration // per attempt, body included; 0: none
 
-	// Test knobs (export_test.go); nil in production.
-	sleep func(ctx context.Context, d time.Duration) error // replaces the real wait
+	// sleep replaces the real wait before a retry; nil in production. rand
+	// and now are the real ones unless a test sets them (export_test.go).
+	sleep func(ctx context.Context, d time.Duration) error
 	rand  func() float64                                   // uniform in [0, 1)
 	now   func() time.Time
 }

@@ -220,8 +220,9 @@ func (o WaitOptions) normalize() (WaitOptions, error) {
 	return o, nil
 }
 
-// sleepContext pauses for d or until ctx ends, whichever comes first.
-// It is the one real sleep of the package: waits, retries and the limiter.
+// sleepContext pauses for d or until ctx ends, whichever comes first: the
+// waits between polls and the limiter's pauses. The waits before a retry
+// are go-retryablehttp's.
 func sleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
