@@ -1,8 +1,8 @@
 package osm
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"strconv"

@@ -37,7 +37,7 @@ type retryPolicy struct {
 	// sleep replaces the real wait before a retry; nil in production. rand
 	// and now are the real ones unless a test sets them (export_test.go).
 	sleep func(ctx context.Context, d time.Duration) error
-	rand  func() float64                                   // uniform in [0, 1)
+	rand  func() float64 // uniform in [0, 1)
 	now   func() time.Time
 }
 
