@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -44,4 +45,47 @@ func (r *Running) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return r.srv.Shutdown(ctx)
+}
+
+// Silent is a host that accepts connections on a free loopback port and
+// never answers: an IAM or API host that hangs.
+type Silent struct {
+	Addr string // host:port
+	ln   net.Listener
+	done chan struct{}
+	mu   sync.Mutex
+	held []net.Conn
+}
+
+// ListenSilent starts a Silent host on 127.0.0.1.
+func ListenSilent() (*Silent, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Silent{Addr: ln.Addr().String(), ln: ln, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			s.held = append(s.held, c) // held open, never answered
+			s.mu.Unlock()
+		}
+	}()
+	return s, nil
+}
+
+// Close stops listening and closes every connection it held.
+func (s *Silent) Close() {
+	_ = s.ln.Close()
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.held {
+		_ = c.Close()
+	}
 }

@@ -3,7 +3,6 @@ package osm_test
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,37 +10,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/osm"
 )
 
-// silentListener accepts connections and never answers; it closes them
-// when the test ends.
+// silentListener is a fake IAM host that never answers, closed when the
+// test ends; it returns its base URL.
 func silentListener(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := fakeosm.ListenSilent()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		<-done
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String()
+	t.Cleanup(s.Close)
+	return "http://" + s.Addr
 }
 
 // login runs Token within a generous guard, so that a hang fails the test

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 )
 
 // TestTerraform_silentIAMDoesNotHangThePlan: auth_url points at a listener
@@ -22,36 +21,15 @@ func TestTerraform_silentIAMDoesNotHangThePlan(t *testing.T) {
 	if _, err := exec.LookPath("terraform"); err != nil {
 		t.Skip("terraform is not on PATH")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	iam, err := fakeosm.ListenSilent()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c) // held open, never answered
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		<-done
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
+	t.Cleanup(iam.Close)
 	_, url := newFake(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "silentiam")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	w, r := newWorkspace(t, bin, fmt.Sprintf(`
 provider "servicerequest" {
   endpoint        = %q
@@ -64,7 +42,7 @@ provider "servicerequest" {
   retry_min_delay = "100ms"
   retry_max_delay = "100ms"
 }
-`, url, ln.Addr())+readCase("t", "CS-DONE"))
+`, url, iam.Addr)+readCase("t", "CS-DONE"))
 	err = r.Run(ctx, "plan", "-input=false", "-no-color")
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		t.Fatalf("terraform plan still running after 3 minutes: the login hangs\n%s", tail(w.out.String()))
