@@ -290,10 +290,7 @@ func requireActions(t *testing.T) tfrun.CLIVersion {
 // gate checks caseID, configured with leakToken.
 func gateWorkspace(t *testing.T, ctx context.Context, url, caseID, extra string) (*tfWorkspace, *tfrun.Runner) {
 	t.Helper()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "action")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	block := fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = %q\n  token    = %q\n}\n", url, leakToken)
 	return newWorkspace(t, bin, block+gatedChange(caseID, "[3]", extra, "v1"))
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
-	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 // TestTerraform_newCredentialSourcesNeverLeak runs terraform plan with
@@ -25,10 +24,7 @@ func TestTerraform_newCredentialSourcesNeverLeak(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "sources")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	f, url := newFake(t)
 	const baseSK = "sk-BASE-agency-0123456789abcdefghij"
 	f.AddAccessKey(fakeosm.AccessKey{ID: profileAK, Secret: profileSK, SecurityToken: profileSTS})

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 // TestCaseDataSource_messagesNotInPlanOutput runs the built provider under
@@ -22,10 +20,7 @@ func TestCaseDataSource_messagesNotInPlanOutput(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "sensitive")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	f, url := newFake(t)
 	tk := fullTicket("CS-SECRET")
 	tk.RawTimes = map[string]string{"create_time": `"30.11.2026 10h00"`}
@@ -89,7 +84,7 @@ output "message_count" {
 	// Terraform itself.
 	w, r = newWorkspace(t, bin, base+"\noutput \"messages\" {\n  value = data.servicerequest_case.t.messages\n}\n")
 	r.Env = nil
-	err = r.Run(ctx, "plan", "-input=false", "-no-color")
+	err := r.Run(ctx, "plan", "-input=false", "-no-color")
 	if err == nil || !strings.Contains(w.out.String(), "Output refers to sensitive values") {
 		t.Fatalf("want Terraform's sensitive-output error, got %v:\n%s", err, w.out.String())
 	}

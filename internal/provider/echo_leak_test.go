@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
-	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 // echoedToken is as long as the token the security review saw leak.
@@ -54,10 +53,7 @@ func TestTerraform_echoedSecretsAreRedacted(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "echo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	f, url := newFake(t)
 	f.AddToken(echoedToken)
 	const (

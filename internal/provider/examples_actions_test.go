@@ -52,10 +52,7 @@ func TestExampleAction_gate(t *testing.T) {
 // fake, into a workspace for the built provider.
 func exampleWorkspace(t *testing.T, ctx context.Context, url string, rels ...string) (*tfWorkspace, *tfrun.Runner) {
 	t.Helper()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "example")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	config := fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = %q\n  token    = %q\n}\n", url, leakToken)
 	for _, rel := range rels {
 		config += "\n" + readExample(t, rel)

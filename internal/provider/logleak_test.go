@@ -86,10 +86,7 @@ func TestTerraform_logsNeverLeakTheToken(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "leakcheck")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 
 	f, url := newFake(t)
 	f.AddToken(leakToken)
@@ -212,12 +209,7 @@ func TestTerraform_interruptStopsAHangingRead(t *testing.T) {
 	if _, err := exec.LookPath(tfrun.Terraform()); err != nil {
 		t.Skipf("no terraform CLI (%s)", tfrun.Terraform())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "interrupt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	f, url := newFake(t)
 	f.SetResponses("CS-HANG", fakeosm.Response{Fault: fakeosm.FaultHang})
 	w, _ := newWorkspace(t, bin, providerBlock(url, `request_timeout = "10m"`)+readCase("t", "CS-HANG"))

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 // TestTerraform_plainHTTPEndpointSendsNothing: with a token and a security
@@ -26,10 +24,7 @@ func TestTerraform_plainHTTPEndpointSendsNothing(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "plainhttp")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	const token = "tok-PLAINHTTP-9c1e5b2d7f3a-SECRET-value"
 	for name, block := range map[string]string{
 		"token":           fmt.Sprintf("provider \"servicerequest\" {\n  endpoint = \"http://192.0.2.2:8080\"\n  token    = %q\n}\n", token),

@@ -23,10 +23,7 @@ func TestTerraform_pollLogsWithEitherLogVariable(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	bin, err := tfrun.BuildProvider(ctx, t.TempDir(), "polllog")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := providerBinary(t)
 	f, url := newFake(t)
 	dir := t.TempDir()
 	cliConfig, err := tfrun.WriteCLIConfig(dir, filepath.Dir(bin), nil)

@@ -1,19 +1,23 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/fakeosm"
 	"github.com/osm-tools/terraform-provider-servicerequest/internal/provider"
+	"github.com/osm-tools/terraform-provider-servicerequest/internal/tfrun"
 )
 
 const testToken = "test-token-0123456789-SECRET"
@@ -29,6 +33,43 @@ func factoriesWithEnv(env map[string]string) map[string]func() (tfprotov6.Provid
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"servicerequest": providerserver.NewProtocol6WithError(provider.NewWithEnv("test", lookup)()),
 	}
+}
+
+// builtProvider is the provider binary the tests that run it under a
+// Terraform CLI share: it is built once per test process.
+var builtProvider struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+// providerBinary returns the path of the provider binary, building it on
+// first use into a directory removed when the test process ends (TestMain).
+func providerBinary(t *testing.T) string {
+	t.Helper()
+	builtProvider.once.Do(func() {
+		//nolint:usetesting // shared by every test of the process; TestMain removes it
+		if builtProvider.dir, builtProvider.err = os.MkdirTemp("", "servicerequest-provider-test-"); builtProvider.err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		builtProvider.bin, builtProvider.err = tfrun.BuildProvider(ctx, builtProvider.dir, "test")
+	})
+	if builtProvider.err != nil {
+		t.Fatal(builtProvider.err)
+	}
+	return builtProvider.bin
+}
+
+// TestMain removes the shared provider binary after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtProvider.dir != "" {
+		_ = os.RemoveAll(builtProvider.dir)
+	}
+	os.Exit(code)
 }
 
 // withEnv returns base plus the name/value pairs of kv.
